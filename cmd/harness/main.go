@@ -1,0 +1,13 @@
+// Command harness is the umbrella CLI: application, generate, deployment,
+// version and completion.
+package main
+
+import (
+	"os"
+
+	"github.com/harness-sh/harness/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Execute(cli.NewRootCmd(), os.Args[1:], cli.StdStreams()))
+}
