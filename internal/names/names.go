@@ -56,5 +56,12 @@ func GoIdent(app string) string {
 	return b.String()
 }
 
+// ValuesKey is the key of an application under `apps:` in the solution's
+// values, as CloudHarness writes it ("my-app" → "my_app"), so templates can
+// say .Values.apps.my_app.
+func ValuesKey(app string) string {
+	return strings.ReplaceAll(app, "-", "_")
+}
+
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

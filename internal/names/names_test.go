@@ -43,14 +43,17 @@ func TestValidateApp(t *testing.T) {
 }
 
 func TestGoNames(t *testing.T) {
-	tests := []struct{ app, pkg, ident string }{
-		{"samples", "samples", "Samples"},
-		{"my-app", "myapp", "MyApp"},
-		{"a-b-c9", "abc9", "ABC9"},
+	tests := []struct{ app, pkg, ident, key string }{
+		{"samples", "samples", "Samples", "samples"},
+		{"my-app", "myapp", "MyApp", "my_app"},
+		{"a-b-c9", "abc9", "ABC9", "a_b_c9"},
 	}
 	for _, tt := range tests {
 		if got := GoPackage(tt.app); got != tt.pkg {
 			t.Errorf("GoPackage(%q) = %q, want %q", tt.app, got, tt.pkg)
+		}
+		if got := ValuesKey(tt.app); got != tt.key {
+			t.Errorf("ValuesKey(%q) = %q, want %q", tt.app, got, tt.key)
 		}
 		if got := GoIdent(tt.app); got != tt.ident {
 			t.Errorf("GoIdent(%q) = %q, want %q", tt.app, got, tt.ident)
