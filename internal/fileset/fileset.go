@@ -1,0 +1,200 @@
+// Package fileset holds a tree of files in memory so that scaffolding and
+// generation can render everything first and touch the disk only when all of
+// it succeeded: a new tree is staged beside its destination and renamed into
+// place, so a failure never leaves half a tree behind.
+package fileset
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/harness-sh/harness/internal/yamlmerge"
+)
+
+// File is one file's content and permission bits.
+type File struct {
+	Data []byte
+	Mode fs.FileMode
+}
+
+// Set is a tree of files keyed by slash-separated relative paths.
+type Set struct {
+	files map[string]File
+}
+
+// New returns an empty set.
+func New() *Set { return &Set{files: map[string]File{}} }
+
+// Put adds or replaces a file.
+func (s *Set) Put(name string, data []byte, mode fs.FileMode) {
+	if mode == 0 {
+		mode = 0o644
+	}
+	s.files[path.Clean(name)] = File{Data: data, Mode: mode}
+}
+
+// Get returns a file.
+func (s *Set) Get(name string) (File, bool) {
+	f, ok := s.files[path.Clean(name)]
+	return f, ok
+}
+
+// Delete removes a file.
+func (s *Set) Delete(name string) { delete(s.files, path.Clean(name)) }
+
+// Len is the number of files.
+func (s *Set) Len() int { return len(s.files) }
+
+// Paths returns the files' paths, sorted.
+func (s *Set) Paths() []string {
+	out := make([]string, 0, len(s.files))
+	for p := range s.files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Merge adds a file, deep-merging it into an existing YAML or JSON file of the
+// same path (maps merge, everything else is replaced); any other existing file
+// is replaced.
+func (s *Set) Merge(name string, data []byte, mode fs.FileMode) error {
+	old, ok := s.Get(name)
+	if !ok {
+		s.Put(name, data, mode)
+		return nil
+	}
+	var merged []byte
+	var err error
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml":
+		merged, err = yamlmerge.YAML(old.Data, data)
+	case ".json":
+		merged, err = yamlmerge.JSON(old.Data, data)
+	default:
+		merged = data
+	}
+	if err != nil {
+		return fmt.Errorf("merge %s: %w", name, err)
+	}
+	if mode == 0 {
+		mode = old.Mode
+	}
+	s.Put(name, merged, mode)
+	return nil
+}
+
+// Write writes the files under dir, creating directories as needed and
+// replacing existing files. It is for trees the caller owns; see WriteNew for
+// creating a tree atomically.
+func (s *Set) Write(dir string) error {
+	for _, p := range s.Paths() {
+		f := s.files[p]
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(dst, f.Data, f.Mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteNew creates dir holding exactly the set's files. dir must not exist. The
+// tree is written to a temporary sibling and renamed into place, so dir either
+// appears complete or not at all.
+func (s *Set) WriteNew(dir string) error {
+	st, err := s.Stage(dir)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
+// Staged is a tree written beside its destination, waiting to be renamed into
+// place.
+type Staged struct {
+	tmp, dir string
+}
+
+// Stage writes the set to a temporary sibling of dir, which must not exist.
+// The caller must Commit or Abort.
+func (s *Set) Stage(dir string) (_ *Staged, err error) {
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, fmt.Errorf("%s already exists", dir)
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	st := &Staged{tmp: tmp, dir: dir}
+	defer func() {
+		if err != nil {
+			st.Abort()
+		}
+	}()
+	if err := s.Write(tmp); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Dir is the staging directory.
+func (st *Staged) Dir() string { return st.tmp }
+
+// Commit renames the staged tree into place.
+func (st *Staged) Commit() error {
+	if _, err := os.Lstat(st.dir); err == nil {
+		st.Abort()
+		return fmt.Errorf("%s already exists", st.dir)
+	}
+	if err := os.Rename(st.tmp, st.dir); err != nil {
+		st.Abort()
+		return err
+	}
+	return nil
+}
+
+// Abort removes the staged tree.
+func (st *Staged) Abort() { os.RemoveAll(st.tmp) }
+
+// WriteFileAtomic replaces name with data: written to a temporary file in the
+// same directory, synced and renamed, so readers see the old or the new file.
+func WriteFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}

@@ -1,0 +1,133 @@
+package scaffold
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/internal/names"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// optional are the templates that can follow base.
+var optional = []string{"go-server", "webapp", "db-postgres", "db-mongo", "db-neo4j"}
+
+// combinations returns every subset of optional, in catalog order.
+func combinations() [][]string {
+	var out [][]string
+	for mask := 0; mask < 1<<len(optional); mask++ {
+		var c []string
+		for i, t := range optional {
+			if mask&(1<<i) != 0 {
+				c = append(c, t)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// dump writes a file set as one text: a header line per file, then its content.
+func dump(s *fileset.Set) []byte {
+	var b bytes.Buffer
+	for _, p := range s.Paths() {
+		f, _ := s.Get(p)
+		b.WriteString("-- " + p + " (" + f.Mode.String() + ") --\n")
+		b.Write(f.Data)
+		if len(f.Data) > 0 && f.Data[len(f.Data)-1] != '\n' {
+			b.WriteString("\n-- (no newline at end) --\n")
+		}
+	}
+	return b.Bytes()
+}
+
+func testData(name string, tpls []Template) Data {
+	d := Data{
+		Name: name, Package: names.GoPackage(name), Ident: names.GoIdent(name), ValuesKey: names.ValuesKey(name),
+		Module: "example.com/shop", ImportPath: "example.com/shop/applications/" + name + "/backend",
+		RuntimeDir: "libraries/harness-runtime", GoVersion: "1.26",
+	}
+	for _, t := range tpls {
+		d.Templates = append(d.Templates, t.Name)
+	}
+	d.HasGo = has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") })
+	d.HasAPI = has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") })
+	d.HasFrontend = has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") })
+	return d
+}
+
+// TestGolden renders every combination of templates for an application whose
+// name has a dash (the case CloudHarness bug #164 broke) and compares with
+// testdata/golden. Refresh with: go test ./internal/scaffold -update
+func TestGolden(t *testing.T) {
+	catalog, err := Catalog(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, combo := range combinations() {
+		name := "base"
+		if len(combo) > 0 {
+			name = "base+" + strings.Join(combo, "+")
+		}
+		t.Run(name, func(t *testing.T) {
+			tpls, err := Resolve(catalog, combo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := Render(tpls, testData("my-app", tpls))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkValues(files); err != nil {
+				t.Fatalf("rendered values do not validate: %v", err)
+			}
+			got := dump(files)
+			golden := filepath.Join("testdata", "golden", name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("rendered %s differs from %s; run go test ./internal/scaffold -update and review the diff", name, golden)
+			}
+		})
+	}
+}
+
+func TestRenderMergesInOrder(t *testing.T) {
+	catalog, err := Catalog(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpls, err := Resolve(catalog, []string{"go-server", "db-postgres", "go-server"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpls) != 3 || tpls[0].Name != "base" || tpls[1].Name != "go-server" || tpls[2].Name != "db-postgres" {
+		t.Fatalf("Resolve order: %v", tpls)
+	}
+	files, err := Render(tpls, testData("shop", tpls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := files.Get("deploy/values.yaml")
+	for _, want := range []string{"subdomain: shop", "type: postgres", "path: /api/live", "replicas: 1"} {
+		if !bytes.Contains(v.Data, []byte(want)) {
+			t.Errorf("merged values lack %q:\n%s", want, v.Data)
+		}
+	}
+}

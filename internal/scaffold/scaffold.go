@@ -1,0 +1,139 @@
+// Package scaffold creates a new application in a solution from templates, as
+// CloudHarness's harness-application does: templates merge in order (base
+// first), the result is checked, code is generated, and the whole application
+// is staged beside applications/NAME and renamed into place only when
+// everything succeeded. An existing application is never touched.
+package scaffold
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/internal/gomodule"
+	"github.com/harness-sh/harness/internal/names"
+)
+
+// ManifestFile is CloudHarness's record of how an application was scaffolded.
+const ManifestFile = ".ch-manifest"
+
+// ManifestVersion is the .ch-manifest format version CloudHarness writes.
+const ManifestVersion = "2"
+
+// Generator fills in an application's generated code. files holds the
+// application's files (relative to its folder) and receives the generated ones.
+type Generator interface {
+	Generate(ctx context.Context, app App, files *fileset.Set) error
+}
+
+// App describes the application being created, for a Generator.
+type App struct {
+	Name       string
+	Dir        string // final absolute folder: ROOT/applications/NAME
+	ImportPath string // Go import path of Dir/backend
+}
+
+// Application scaffolds one application.
+type Application struct {
+	Root      string   // the solution's root, holding applications/
+	Name      string   // the application's name
+	Templates []string // requested templates; base is always first
+	Generator Generator
+}
+
+// Result tells what Run created.
+type Result struct {
+	Dir       string   // the application's folder
+	Templates []string // templates merged, in order
+	Files     []string // files created in the application, sorted
+	Module    []string // files written at the module root (go.mod, runtime copy)
+}
+
+// Run creates the application.
+func (a *Application) Run(ctx context.Context) (*Result, error) {
+	if err := names.ValidateApp(a.Name); err != nil {
+		return nil, err
+	}
+	root, err := filepath.Abs(a.Root)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(root, "applications", a.Name)
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, fmt.Errorf("applications/%s already exists; harness never touches an existing application", a.Name)
+	}
+	catalog, err := Catalog(root)
+	if err != nil {
+		return nil, err
+	}
+	tpls, err := Resolve(catalog, a.Templates)
+	if err != nil {
+		return nil, err
+	}
+	data := Data{
+		Name:        a.Name,
+		Package:     names.GoPackage(a.Name),
+		Ident:       names.GoIdent(a.Name),
+		ValuesKey:   names.ValuesKey(a.Name),
+		HasGo:       has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".go") }),
+		HasAPI:      has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") }),
+		HasFrontend: has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") }),
+	}
+	for _, t := range tpls {
+		data.Templates = append(data.Templates, t.Name)
+	}
+	var mod *gomodule.Module
+	if data.HasGo {
+		if mod, err = gomodule.Plan(root); err != nil {
+			return nil, fmt.Errorf("wire the solution's Go module: %w", err)
+		}
+		data.Module, data.RuntimeDir, data.GoVersion = mod.Path, mod.RuntimeDir, mod.GoVersion
+		if data.ImportPath, err = mod.ImportPath(filepath.Join(dir, "backend")); err != nil {
+			return nil, err
+		}
+	}
+	files, err := Render(tpls, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkValues(files); err != nil {
+		return nil, err
+	}
+	manifest, err := yaml.Marshal(map[string]any{"app-name": a.Name, "version": ManifestVersion, "inferred": false, "templates": data.Templates})
+	if err != nil {
+		return nil, err
+	}
+	files.Put(ManifestFile, manifest, 0o644)
+	if a.Generator != nil && data.HasAPI && data.HasGo {
+		if err := a.Generator.Generate(ctx, App{Name: a.Name, Dir: dir, ImportPath: data.ImportPath}, files); err != nil {
+			return nil, fmt.Errorf("generate code for %s: %w", a.Name, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Stage the application first: it is the part that can fail late. Then
+	// wire the module (idempotent files), then move the application in.
+	staged, err := files.Stage(dir)
+	if err != nil {
+		return nil, fmt.Errorf("write applications/%s: %w", a.Name, err)
+	}
+	res := &Result{Dir: dir, Templates: data.Templates, Files: files.Paths()}
+	if mod != nil && mod.Files.Len() > 0 {
+		if err := mod.Files.Write(mod.Dir); err != nil {
+			staged.Abort()
+			return nil, fmt.Errorf("wire the solution's Go module: %w", err)
+		}
+		res.Module = mod.Files.Paths()
+	}
+	if err := staged.Commit(); err != nil {
+		return nil, fmt.Errorf("write applications/%s: %w", a.Name, err)
+	}
+	return res, nil
+}
