@@ -28,6 +28,10 @@ type Data struct {
 	HasFrontend bool     // a template brings frontend/
 }
 
+// MaxTemplateFile bounds a template file's size, so that a stray junk file
+// fails at once instead of being parsed and merged.
+const MaxTemplateFile = 4 << 20
+
 // placeholder is CloudHarness's marker for the application name in template
 // file names and contents.
 const placeholder = "__APP_NAME__"
@@ -44,6 +48,9 @@ func Render(tpls []Template, data Data) (*fileset.Set, error) {
 		err := fs.WalkDir(t.FS, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
+			}
+			if info, err := d.Info(); err == nil && info.Size() > MaxTemplateFile {
+				return fmt.Errorf("template %s: %s: %d bytes; template files are limited to %d", t.Name, p, info.Size(), MaxTemplateFile)
 			}
 			raw, err := fs.ReadFile(t.FS, p)
 			if err != nil {

@@ -48,6 +48,17 @@ func TestRunErrorsLeaveNothing(t *testing.T) {
 			wantErr: "template broken: merge deploy/values.yaml",
 		},
 		{
+			name: "30 MB junk values", app: "shop", templates: []string{"junk"},
+			setup: func(t *testing.T, root string) {
+				p := filepath.Join(root, SolutionTemplatesDir, "junk", "deploy", "values.yaml")
+				write(t, p, "")
+				if err := os.Truncate(p, 30<<20); err != nil {
+					t.Fatal(err)
+				}
+			},
+			wantErr: "template junk: deploy/values.yaml: 31457280 bytes; template files are limited to 4194304",
+		},
+		{
 			name: "bad go template", app: "shop", templates: []string{"tpl"},
 			setup: func(t *testing.T, root string) {
 				write(t, filepath.Join(root, SolutionTemplatesDir, "tpl", "x.txt.tmpl"), "{{.Nope}}")
