@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 		wantErr string
 	}{
 		{"version", []string{"version"}, ExitOK, ""},
+		{"completion", []string{"completion", "bash"}, ExitOK, ""},
+		{"completion of an unknown shell", []string{"completion", "tcsh"}, ExitUsage, `unknown shell "tcsh"`},
 		{"unknown command", []string{"nope"}, ExitUsage, "unknown command"},
 		{"unknown flag", []string{"application", "x", "--nope"}, ExitUsage, "unknown flag: --nope"},
 		{"missing name", []string{"application"}, ExitUsage, "accepts 1 arg(s)"},

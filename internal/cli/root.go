@@ -40,7 +40,24 @@ Run it from the solution's root: the folder that holds applications/.`,
 		NewDeploymentCmd(),
 		newVersionCmd(),
 	)
-	root.CompletionOptions.HiddenDefaultCmd = false
+	// cobra adds `completion` lazily; add it now so that an unknown shell is a
+	// usage error instead of a help page with exit 0.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = "  source <(harness completion bash)\n  harness completion zsh > \"${fpath[1]}/_harness\""
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return Usagef("unknown shell %q for %q; use one of: bash, zsh, fish, powershell", args[0], cmd.CommandPath())
+				}
+				return nil
+			}
+			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+			for _, shell := range c.Commands() {
+				shell.Example = "  harness completion " + shell.Name() + " > harness-completion." + shell.Name()
+			}
+		}
+	}
 	return root
 }
 
