@@ -12,3 +12,7 @@ require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 )
+
+require github.com/harness-sh/harness/runtime v0.0.0
+
+replace github.com/harness-sh/harness/runtime => ./runtime
