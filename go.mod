@@ -119,3 +119,7 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+require github.com/harness-sh/harness/runtime v0.0.0
+
+replace github.com/harness-sh/harness/runtime => ./runtime
