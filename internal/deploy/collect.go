@@ -12,6 +12,7 @@ import (
 
 	"github.com/harness-sh/harness/deployment"
 	"github.com/harness-sh/harness/internal/names"
+	"github.com/harness-sh/harness/runtime/values"
 )
 
 // app is one application of the solution, its values merged over the roots.
@@ -28,7 +29,7 @@ type app struct {
 type solution struct {
 	d          *Deployment
 	roots      []string
-	o          origins
+	o          *origins
 	top        *yaml.Node
 	apps       map[string]*app // every application found, by name
 	included   []string        // the applications deployed, sorted
@@ -56,7 +57,7 @@ func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
 
 // collect merges and derives the values of the solution.
 func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
-	s := &solution{d: d, roots: roots, o: origins{}, apps: map[string]*app{},
+	s := &solution{d: d, roots: roots, o: newOrigins(), apps: map[string]*app{},
 		images: map[string]string{}, taskImages: map[string]string{}, tagCache: map[string]string{}}
 	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
 	if err != nil {
@@ -75,6 +76,9 @@ func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, er
 			}
 			top = merge(top, n)
 		}
+	}
+	if _, err := values.DecodeRootNode(top, values.Options{Sources: s.o.src, File: "values"}); err != nil {
+		return nil, err
 	}
 	s.top = top
 	s.applyFlags()
@@ -245,6 +249,9 @@ func (s *solution) collectApps(ctx context.Context) error {
 	}
 	sort.Strings(order)
 	for _, name := range order {
+		if _, err := values.DecodeAppNode(s.apps[name].node, values.Options{Sources: s.o.src, File: "values"}); err != nil {
+			return err
+		}
 		if err := s.derive(s.apps[name]); err != nil {
 			return err
 		}
