@@ -204,7 +204,7 @@ func TestOutputIsAFile(t *testing.T) {
 
 func TestIncludeClosure(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		"applications/front/Dockerfile":        dockerfile,
+		"applications/front/Dockerfile":         dockerfile,
 		"applications/front/deploy/values.yaml": "harness:\n  secured: true\n  subdomain: front\n  dependencies:\n    hard: [api]\n",
 		"applications/api/Dockerfile":           dockerfile,
 		"applications/api/deploy/values.yaml":   "harness:\n  dependencies:\n    soft: [cache]\n",

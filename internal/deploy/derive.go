@@ -75,7 +75,7 @@ func (s *solution) derive(a *app) error {
 	if r := child(dep, "resources"); r != nil {
 		set(v, "resources", r)
 	}
-	return s.check(a, h)
+	return nil
 }
 
 var dbTypes = map[string]bool{"postgres": true, "mongo": true, "neo4j": true}
@@ -156,7 +156,7 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 	if scalar(child(dep, "image")) == "" {
 		a.build = false
 		if truthy(child(dep, "auto")) {
-			return s.errAt(child(dep, "auto"), "harness.deployment.image",
+			a.err = s.errAt(child(dep, "auto"), "harness.deployment.image",
 				"%s deploys automatically but has no Dockerfile and no harness.deployment.image", a.name)
 		}
 	}
