@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/harness-sh/harness/deployment"
+	"github.com/harness-sh/harness/internal/schema"
 )
 
 // writeChart assembles the chart in dir: harness's skeleton, each root's
@@ -115,7 +116,13 @@ func (s *solution) writeMeta(dir string) error {
 		return fmt.Errorf("write values: %w", err)
 	}
 	header := []byte("# Written by harness-deployment from the solution's values; edit those, not this file.\n")
-	return writeFile(filepath.Join(dir, "values.yaml"), append(header, values...))
+	if err := writeFile(filepath.Join(dir, "values.yaml"), append(header, values...)); err != nil {
+		return err
+	}
+	// Helm validates values against it on install, upgrade, template and
+	// lint, so `helm upgrade --set` with a misspelt harness key fails there
+	// as it fails here.
+	return writeFile(filepath.Join(dir, "values.schema.json"), schema.JSON())
 }
 
 // isEnvVariant reports whether rel is an environment's variant of a file

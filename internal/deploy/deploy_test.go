@@ -424,3 +424,44 @@ func mustYAML(t *testing.T, text string) map[string]any {
 	}
 	return v
 }
+
+// TestValuesSchema proves the chart carries the values model's schema and
+// that Helm enforces it: a misspelt harness key given with --set fails
+// `helm template`, a right one passes, and `global` (which Helm adds for
+// subcharts) is declared.
+func TestValuesSchema(t *testing.T) {
+	dir := writeTree(t, map[string]string{"applications/web/Dockerfile": dockerfile})
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := run(t, &Deployment{Roots: []string{dir}, Output: out, Tag: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	chart := filepath.Join(out, "helm")
+	data, err := os.ReadFile(filepath.Join(chart, "values.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"global"`) {
+		t.Error("values.schema.json does not declare global")
+	}
+	helm := helmBinary(t)
+	tests := []struct {
+		name, set string
+		ok        bool
+	}{
+		{"known key", "apps.web.harness.subdomain=shop", true},
+		{"global", "global.x=1", true},
+		{"misspelt harness key", "apps.web.harness.subdomian=shop", false},
+		{"wrong type", "apps.web.harness.deployment.replicas=many", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := exec.Command(helm, "template", "r", chart, "--set", tc.set).CombinedOutput()
+			if (err == nil) != tc.ok {
+				t.Fatalf("helm template --set %s: err=%v, want ok=%v\n%s", tc.set, err, tc.ok, out)
+			}
+			if !tc.ok && !strings.Contains(string(out), "schema") {
+				t.Errorf("failure does not come from the schema:\n%s", out)
+			}
+		})
+	}
+}
