@@ -111,7 +111,7 @@ func (s *solution) writeMeta(dir string) error {
 	if err := writeFile(filepath.Join(dir, "Chart.yaml"), data); err != nil {
 		return err
 	}
-	values, err := yaml.Marshal(s.values)
+	values, err := marshalValues(s.values)
 	if err != nil {
 		return fmt.Errorf("write values: %w", err)
 	}
