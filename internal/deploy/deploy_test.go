@@ -159,6 +159,12 @@ func TestBadInput(t *testing.T) {
 		}, Deployment{}, `applications/a/deploy/values.yaml:3: harness.dependencies.hard: dependency cycle: a → b → a`},
 		{"root values type", map[string]string{"deployment-configuration/values-template.yaml": "ingress:\n  enabled: maybe\n"}, Deployment{}, `values-template.yaml:2: ingress.enabled: `},
 		{"invalid app name", map[string]string{"applications/Web_App/Dockerfile": dockerfile}, Deployment{}, `Web_App: application name: `},
+		{"autoscaling without max", app("harness:\n  deployment:\n    autoscaling:\n      enabled: true\n"), Deployment{}, vfile + `:4: harness.deployment.autoscaling.maxReplicas: is required`},
+		{"autoscaling max below min", app("harness:\n  deployment:\n    autoscaling:\n      enabled: true\n      minReplicas: 3\n      maxReplicas: 2\n"), Deployment{}, vfile + `:6: harness.deployment.autoscaling.maxReplicas: 2 is less than minReplicas 3`},
+		{"autoscaling zero target", app("harness:\n  deployment:\n    autoscaling:\n      enabled: true\n      maxReplicas: 2\n      targetCPUUtilizationPercentage: 0\n"), Deployment{}, vfile + `:6: harness.deployment.autoscaling.targetCPUUtilizationPercentage: `},
+		{"autoscaling unknown key", app("harness:\n  deployment:\n    autoscaling:\n      maxReplica: 2\n"), Deployment{}, vfile + `:4: harness.deployment.autoscaling.maxReplica: .*did you mean "maxReplicas"`},
+		{"pdb both bounds", app("harness:\n  deployment:\n    pdb:\n      enabled: true\n      minAvailable: 1\n      maxUnavailable: 1\n"), Deployment{}, vfile + `:6: harness.deployment.pdb.maxUnavailable: give minAvailable or maxUnavailable, not both`},
+		{"pdb bad bound", app("harness:\n  deployment:\n    pdb:\n      enabled: true\n      minAvailable: half\n"), Deployment{}, vfile + `:5: harness.deployment.pdb.minAvailable: "half" is not a number`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -205,6 +205,9 @@ func (s *solution) check(a *app, h *yaml.Node) error {
 			return s.errAt(n, "harness.deployment.replicas", "%q is not a number of replicas", scalar(n))
 		}
 	}
+	if err := s.checkScaling(h); err != nil {
+		return err
+	}
 	for _, probe := range []string{"livenessProbe", "readinessProbe", "startupProbe"} {
 		p := child(h, probe)
 		for _, f := range []string{"periodSeconds", "failureThreshold", "initialDelaySeconds", "timeoutSeconds", "port"} {
@@ -233,6 +236,60 @@ func (s *solution) check(a *app, h *yaml.Node) error {
 					return s.errAt(n, "harness."+strings.Join(append(base, kind, m.Content[i].Value), "."),
 						"%q is not a Kubernetes quantity (like 500m, 1, 128Mi)", scalar(n))
 				}
+			}
+		}
+	}
+	return nil
+}
+
+var percent = regexp.MustCompile(`^[0-9]+%$`)
+
+// checkScaling rejects autoscaling and disruption budgets Kubernetes would
+// refuse, when they are enabled.
+func (s *solution) checkScaling(h *yaml.Node) error {
+	if as := at(h, "deployment", "autoscaling"); scalar(child(as, "enabled")) == "true" {
+		num := func(f string, least int) (int, bool, error) {
+			n := child(as, f)
+			if scalar(n) == "" {
+				return 0, false, nil
+			}
+			v, err := strconv.Atoi(scalar(n))
+			if err != nil || v < least {
+				return 0, false, s.errAt(n, "harness.deployment.autoscaling."+f, "%q must be a whole number of at least %d", scalar(n), least)
+			}
+			return v, true, nil
+		}
+		minR, hasMin, err := num("minReplicas", 1)
+		if err != nil {
+			return err
+		}
+		maxR, hasMax, err := num("maxReplicas", 1)
+		if err != nil {
+			return err
+		}
+		if !hasMax {
+			return s.errAt(child(as, "enabled"), "harness.deployment.autoscaling.maxReplicas", "is required when autoscaling is enabled")
+		}
+		if hasMin && maxR < minR {
+			return s.errAt(child(as, "maxReplicas"), "harness.deployment.autoscaling.maxReplicas", "%d is less than minReplicas %d", maxR, minR)
+		}
+		for _, f := range []string{"targetCPUUtilizationPercentage", "targetMemoryUtilizationPercentage"} {
+			if _, _, err := num(f, 1); err != nil {
+				return err
+			}
+		}
+	}
+	if pdb := at(h, "deployment", "pdb"); scalar(child(pdb, "enabled")) == "true" {
+		minA, maxU := child(pdb, "minAvailable"), child(pdb, "maxUnavailable")
+		if minA != nil && maxU != nil && minA.Tag != "!!null" && maxU.Tag != "!!null" {
+			return s.errAt(maxU, "harness.deployment.pdb.maxUnavailable", "give minAvailable or maxUnavailable, not both")
+		}
+		for f, n := range map[string]*yaml.Node{"minAvailable": minA, "maxUnavailable": maxU} {
+			if n == nil || n.Tag == "!!null" {
+				continue
+			}
+			if v, err := strconv.Atoi(scalar(n)); (err != nil || v < 0) && !percent.MatchString(scalar(n)) {
+				return s.errAt(n, "harness.deployment.pdb."+f, "%q is not a number of pods or a percentage like 50%%", scalar(n))
 			}
 		}
 	}

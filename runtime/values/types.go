@@ -269,6 +269,34 @@ type Deployment struct {
 	Resources Resources `yaml:"resources" json:"resources"`
 	// Volume attaches a persistent volume to the application's pods.
 	Volume *Volume `yaml:"volume" json:"volume"`
+	// Autoscaling adds a HorizontalPodAutoscaler (autoscaling/v2) scaling the Deployment; replicas is then left to it.
+	Autoscaling *Autoscaling `yaml:"autoscaling" json:"autoscaling"`
+	// PDB adds a PodDisruptionBudget for the application's pods (the `pdb` block of Helm charts, such as CloudHarness's argo chart).
+	PDB *PDB `yaml:"pdb" json:"pdb"`
+}
+
+// Autoscaling scales an application's Deployment on CPU or memory use.
+type Autoscaling struct {
+	// Enabled creates the HorizontalPodAutoscaler.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// MinReplicas is the fewest pods (default 1).
+	MinReplicas int `yaml:"minReplicas" json:"minReplicas"`
+	// MaxReplicas is the most pods; required, at least minReplicas.
+	MaxReplicas int `yaml:"maxReplicas" json:"maxReplicas"`
+	// TargetCPUUtilizationPercentage is the average CPU use, in percent of the requested CPU, to scale at (default 80 when no target is given).
+	TargetCPUUtilizationPercentage int `yaml:"targetCPUUtilizationPercentage" json:"targetCPUUtilizationPercentage"`
+	// TargetMemoryUtilizationPercentage is the average memory use, in percent of the requested memory, to scale at.
+	TargetMemoryUtilizationPercentage int `yaml:"targetMemoryUtilizationPercentage" json:"targetMemoryUtilizationPercentage"`
+}
+
+// PDB limits voluntary disruptions (node drains) of an application's pods.
+type PDB struct {
+	// Enabled creates the PodDisruptionBudget.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// MinAvailable is the number or percentage (`50%`) of pods kept running; default 1 when maxUnavailable is not given.
+	MinAvailable IntOrString `yaml:"minAvailable" json:"minAvailable"`
+	// MaxUnavailable is the number or percentage of pods that may be down; exclusive with minAvailable.
+	MaxUnavailable IntOrString `yaml:"maxUnavailable" json:"maxUnavailable"`
 }
 
 // Volume is a persistent volume claimed and mounted for an application.
