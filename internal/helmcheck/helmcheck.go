@@ -233,7 +233,7 @@ func (c *Checker) Render(ch *chart.Chart) (map[string]string, error) {
 // decoder would convert it twice.
 func (c *Checker) verify(d document) findings {
 	var f findings
-	if strings.TrimSpace(stripComments(d.text)) == "" {
+	if !hasContent(d.text) {
 		return f
 	}
 	var strictYAML error
@@ -358,15 +358,18 @@ func splitDocuments(s string) []string {
 	return docs
 }
 
-func stripComments(doc string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(doc, "\n") {
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
+// hasContent reports whether a document has a line that is neither blank
+// nor a comment (Helm leaves comment-only documents where a template
+// rendered nothing).
+func hasContent(doc string) bool {
+	for doc != "" {
+		line, rest, _ := strings.Cut(doc, "\n")
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			return true
 		}
-		b.WriteString(line + "\n")
+		doc = rest
 	}
-	return b.String()
+	return false
 }
 
 // cleanDecodeError shortens the JSON decoder's messages to what names the field.
