@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -44,19 +45,27 @@ func startProcess(t testing.TB, path, logPath string, args ...string) (*process,
 	cmd.Stderr = logFile
 	cmd.Dir = filepath.Dir(logPath)
 	// If the test binary dies without running cleanups (go test -timeout
-	// panics and exits), the kernel kills the server too. Go never retires
-	// the thread that forked it in this process, so the signal is not early.
+	// panics and exits), the kernel kills the server too. The signal follows
+	// the thread that forked, not the process, so that thread is locked to a
+	// goroutine that lives exactly as long as the server.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
-		return nil, fmt.Errorf("start %s: %w", filepath.Base(path), err)
-	}
 	p := &process{name: filepath.Base(path), cmd: cmd, log: logPath, done: make(chan struct{})}
+	started := make(chan error, 1)
 	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer logFile.Close()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
 		p.err = cmd.Wait()
-		logFile.Close()
 		close(p.done)
 	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.name, err)
+	}
 	var once sync.Once
 	p.stop = func() {
 		once.Do(func() {
