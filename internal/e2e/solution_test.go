@@ -16,9 +16,9 @@ import (
 // The solution under test: one app of each kind the chart treats differently.
 const (
 	appServer    = "api"    // go-server: Deployment, Service, probes, a free value
-	appDatabase  = "orders" // db-postgres: database Deployment, Service, PVC, credentials
-	appSecrets   = "vault"  // harness.secrets: one given, others random and kept
-	appTemplates = "extras" // deploy/templates: a per-app template using the chart's helpers
+	appDatabase  = "orders" // go-server + db-postgres: database Deployment, Service, PVC, credentials
+	appSecrets   = "vault"  // base, an image of its own, harness.secrets: one given, others random and kept
+	appTemplates = "extras" // base, an image of its own, deploy/templates: a per-app template using the chart's helpers
 
 	domain       = "harness.test"
 	givenSecret  = "given-value"
@@ -39,7 +39,7 @@ func scaffold(t *testing.T) string {
 		templates []string
 	}{
 		{appServer, []string{"go-server"}},
-		{appDatabase, []string{"db-postgres"}},
+		{appDatabase, []string{"go-server", "db-postgres"}},
 		{appSecrets, nil},
 		{appTemplates, nil},
 	} {
@@ -59,6 +59,10 @@ func scaffold(t *testing.T) string {
 			secrets[name] = "" // empty: random the first time, then kept
 		}
 		harness(t, v)["secrets"] = secrets
+		deployment(t, v)["image"] = appSecrets + ":" + tag // no Dockerfile to build one from
+	})
+	editValues(t, root, appTemplates, func(v map[string]any) {
+		deployment(t, v)["image"] = appTemplates + ":" + tag
 	})
 	tmpl := `apiVersion: v1
 kind: ConfigMap
@@ -114,6 +118,17 @@ func harness(t *testing.T, v map[string]any) map[string]any {
 		v["harness"] = h
 	}
 	return h
+}
+
+func deployment(t *testing.T, v map[string]any) map[string]any {
+	t.Helper()
+	h := harness(t, v)
+	d, ok := h["deployment"].(map[string]any)
+	if !ok {
+		d = map[string]any{}
+		h["deployment"] = d
+	}
+	return d
 }
 
 func writeFile(t *testing.T, path, data string) {
