@@ -2,11 +2,13 @@ package kubetest_test
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -41,47 +43,52 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
-	t.Run("strict server-side apply", func(t *testing.T) {
+	t.Run("server-side field validation", func(t *testing.T) {
+		const (
+			known = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%q},"data":{"k":"v"}}`
+			typo  = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":%q},"dataa":{"k":"v"}}`
+		)
 		tests := []struct {
-			name    string
-			object  string
-			body    string
-			wantErr string
+			name       string
+			apply      bool // server-side apply, else create
+			body       string
+			validation string
+			wantErr    string // empty: stored
+			wantWarn   string // empty: no warning
 		}{
-			{
-				name:   "known fields",
-				object: "ok",
-				body:   `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ok"},"data":{"k":"v"}}`,
-			},
-			{
-				name:    "misspelt field",
-				object:  "typo",
-				body:    `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typo"},"dataa":{"k":"v"}}`,
-				wantErr: `unknown field "dataa"`,
-			},
+			{name: "create-known", body: known, validation: metav1.FieldValidationStrict},
+			{name: "create-typo-strict", body: typo, validation: metav1.FieldValidationStrict, wantErr: `unknown field "dataa"`},
+			// What a client that asks for nothing gets: the field dropped
+			// with a warning, which is why the tests ask for Strict.
+			{name: "create-typo-warn", body: typo, validation: metav1.FieldValidationWarn, wantWarn: `unknown field "dataa"`},
+			{name: "apply-known", apply: true, body: known, validation: metav1.FieldValidationStrict},
+			{name: "apply-typo-strict", apply: true, body: typo, validation: metav1.FieldValidationStrict, wantErr: ".dataa: field not declared in schema"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				err := cs.CoreV1().RESTClient().Patch(types.ApplyPatchType).
-					Namespace(ns).Resource("configmaps").Name(tt.object).
-					Param("fieldManager", "kubetest").
-					Param("fieldValidation", metav1.FieldValidationStrict).
-					Body([]byte(tt.body)).Do(ctx).Error()
+				body := fmt.Appendf(nil, tt.body, tt.name)
+				req := cs.CoreV1().RESTClient().Post().Namespace(ns).Resource("configmaps").
+					SetHeader("Content-Type", "application/json")
+				if tt.apply {
+					req = cs.CoreV1().RESTClient().Patch(types.ApplyPatchType).
+						Namespace(ns).Resource("configmaps").Name(tt.name).
+						Param("fieldManager", "kubetest")
+				}
+				warnings.Take()
+				err := req.Param("fieldValidation", tt.validation).Body(body).Do(ctx).Error()
+				warns := strings.Join(warnings.Take(), "\n")
 				switch {
 				case tt.wantErr == "" && err != nil:
-					t.Fatalf("apply: %v", err)
+					t.Fatalf("request: %v", err)
 				case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-					t.Fatalf("apply error %v, want one containing %q", err, tt.wantErr)
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
 				}
-				if tt.wantErr != "" {
-					return
+				if (tt.wantWarn == "") != (warns == "") || !strings.Contains(warns, tt.wantWarn) {
+					t.Errorf("warnings %q, want %q", warns, tt.wantWarn)
 				}
-				got, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, tt.object, metav1.GetOptions{})
-				if err != nil {
-					t.Fatalf("read back: %v", err)
-				}
-				if got.Data["k"] != "v" {
-					t.Errorf("applied data %v, want k=v", got.Data)
+				_, err = cs.CoreV1().ConfigMaps(ns).Get(ctx, tt.name, metav1.GetOptions{})
+				if stored := err == nil; stored != (tt.wantErr == "") {
+					t.Errorf("stored %v (%v), want %v", stored, err, tt.wantErr == "")
 				}
 			})
 		}
@@ -107,6 +114,8 @@ func TestCluster(t *testing.T) {
 				spec: func() corev1.PodSpec {
 					s := restrictedSpec()
 					s.Containers[0].SecurityContext.Privileged = ptr.To(true)
+					// Privileged with no escalation is invalid before admission.
+					s.Containers[0].SecurityContext.AllowPrivilegeEscalation = nil
 					return s
 				}(),
 			},
@@ -141,6 +150,28 @@ func TestCluster(t *testing.T) {
 				}
 			})
 		}
+		// Warn mode judges workloads: a Deployment is stored (enforce judges
+		// Pods only) but its non-compliant template draws a warning, which is
+		// what the end-to-end test's "no warnings" relies on.
+		t.Run("workload warning", func(t *testing.T) {
+			dep := &appsv1.Deployment{
+				ObjectMeta: metav1.ObjectMeta{Name: "root", Namespace: ns},
+				Spec: appsv1.DeploymentSpec{
+					Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "root"}},
+					Template: corev1.PodTemplateSpec{
+						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "root"}},
+						Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app:1"}}},
+					},
+				},
+			}
+			warnings.Take()
+			if _, err := cs.AppsV1().Deployments(ns).Create(ctx, dep, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}); err != nil {
+				t.Fatalf("deployment refused: %v", err)
+			}
+			if w := strings.Join(warnings.Take(), "\n"); !strings.Contains(w, `would violate PodSecurity "restricted`) {
+				t.Errorf("warnings %q, want Pod Security's", w)
+			}
+		})
 		// A dry run stores nothing: no kubelet exists, but no Pod may exist either.
 		pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
