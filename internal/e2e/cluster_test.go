@@ -166,8 +166,10 @@ func helmBinary(t *testing.T) string {
 	return bin
 }
 
-// klogWarning matches a warning client-go printed through klog (W1123 10:00:00...).
-var klogWarning = regexp.MustCompile(`(?m)^W\d{4} `)
+// apiWarning matches a warning of the API server as helm prints it: through
+// client-go's handler into klog (`I1123 ... warnings.go:107] "Warning: ...`),
+// or as a klog warning line.
+var apiWarning = regexp.MustCompile(`(?m)^W\d{4} |warnings\.go:\d+\]|Warning: `)
 
 // helm runs the helm binary and fails the test on an error or on any warning
 // the API server sent (Pod Security in warn mode, unknown fields): helm
@@ -181,7 +183,7 @@ func (e *env) helm(t *testing.T, args ...string) string {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("helm %s: %v\n%s%s", strings.Join(args, " "), err, &stdout, &stderr)
 	}
-	if klogWarning.Match(stderr.Bytes()) || strings.Contains(stderr.String(), "PodSecurity") {
+	if apiWarning.Match(stderr.Bytes()) || strings.Contains(stderr.String(), "PodSecurity") {
 		t.Errorf("helm %s: the API server warned:\n%s", strings.Join(args, " "), &stderr)
 	}
 	return stdout.String()
@@ -257,6 +259,7 @@ func (e *env) check(t *testing.T, ns, release, chart string) state {
 		}
 	}
 
+	t.Logf("release %s in %s: %d objects %v", release, ns, len(objs), kinds)
 	e.strictDryRunApply(t, objs)
 	e.admitWorkloads(t, ns, objs)
 
