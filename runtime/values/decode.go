@@ -327,7 +327,6 @@ type field struct {
 type structInfo struct {
 	fields map[string]field
 	names  []string
-	open   bool // has an inline map: unknown keys are kept, never rejected
 }
 
 type walker struct {
@@ -448,7 +447,7 @@ func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, path string, inHarness
 		w.fail(n, path, "expected a mapping, got "+describe(n))
 		return
 	}
-	inHarness = inHarness || t == harnessType
+	inHarness = InHarness(t, inHarness)
 	info := w.info(t)
 	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -469,7 +468,7 @@ func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, path string, inHarness
 		first[k.Value] = k.Line
 		f, ok := info.fields[k.Value]
 		if !ok {
-			if inHarness && !info.open && w.opts.Mode == Strict {
+			if w.opts.Mode == Strict && Closed(t, inHarness) {
 				msg := "unknown key"
 				if s := suggest(k.Value, info.names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
@@ -525,27 +524,9 @@ func (w *walker) info(t reflect.Type) *structInfo {
 		return info
 	}
 	info := &structInfo{fields: map[string]field{}}
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
-		tag := sf.Tag.Get("yaml")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if strings.Contains(opts, "inline") {
-			if sf.Type.Kind() == reflect.Map {
-				info.open = true
-			}
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(sf.Name)
-		}
-		info.fields[name] = field{name: name, typ: sf.Type}
-		info.names = append(info.names, name)
+	for _, k := range Keys(t) {
+		info.fields[k.Name] = field{name: k.Name, typ: k.Type}
+		info.names = append(info.names, k.Name)
 	}
 	w.infos[t] = info
 	return info

@@ -34,8 +34,8 @@ func (s *Scalar) UnmarshalJSON(b []byte) error {
 	case len(b) == 0:
 		return fmt.Errorf("expected a string, number or boolean")
 	case b[0] == '"':
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
+		str, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*s = Scalar(str)
@@ -85,8 +85,8 @@ func (v *IntOrString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 0 && b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
+		str, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*v = IntOrString(str)
@@ -152,8 +152,8 @@ func (t *TLS) UnmarshalJSON(b []byte) error {
 	case string(b) == "true" || string(b) == "false":
 		*t = TLS{Enabled: string(b) == "true"}
 	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*t = TLS{Enabled: s != "", Secret: s}
@@ -316,9 +316,12 @@ func (t *DatabaseType) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if len(b) == 0 || b[0] != '"' {
 		return fmt.Errorf("expected a database type (string), got %s", jsonKind(b))
+	}
+	s, err := unquote(b)
+	if err != nil {
+		return err
 	}
 	v := DatabaseType(s)
 	if err := v.check(); err != nil {
@@ -326,6 +329,26 @@ func (t *DatabaseType) UnmarshalJSON(b []byte) error {
 	}
 	*t = v
 	return nil
+}
+
+// unquote decodes a JSON string; strings without escapes, the common case,
+// skip encoding/json (these unmarshalers run for many values of a file).
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		plain := true
+		for _, c := range b[1 : len(b)-1] {
+			if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(b[1 : len(b)-1]), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 func jsonKind(b []byte) string {
