@@ -25,11 +25,11 @@ import (
 
 // Spec is a loaded, validated document.
 type Spec struct {
-	File    string        // the path given to Load
-	Version Version       // the dialect of the file (2.0 is converted to 3.0 in Doc)
-	Doc     *openapi3.T   // the resolved document
-	Root    *yaml.Node    // the file's YAML tree, for locating later problems
-	Source  []byte        // the file's bytes
+	File    string      // the path given to Load
+	Version Version     // the dialect of the file (2.0 is converted to 3.0 in Doc)
+	Doc     *openapi3.T // the resolved document
+	Root    *yaml.Node  // the file's YAML tree, for locating later problems
+	Source  []byte      // the file's bytes
 	loader  *openapi3.Loader
 }
 
