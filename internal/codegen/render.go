@@ -13,6 +13,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,6 +109,84 @@ var funcs = template.FuncMap{
 		return nil
 	},
 	"quote": strconv.Quote,
+	"hasDefault": func(op *Op) bool {
+		for _, r := range op.Responses {
+			if r.Status == "default" {
+				return true
+			}
+		}
+		return false
+	},
+	"clientPath": clientPath,
+	"backend": func(m *Model) string { return path.Dir(m.ImportPath) },
+}
+
+// clientPath is the Go expression building an operation's path from its
+// request's path parameters.
+func clientPath(op *Op) string {
+	byKey := map[string]*Param{}
+	for _, p := range op.Params {
+		if p.In == "path" {
+			byKey[p.Key] = p
+		}
+	}
+	var parts []string
+	rest := op.Path
+	for {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			break
+		}
+		if i > 0 {
+			parts = append(parts, strconv.Quote(rest[:i]))
+		}
+		if p := byKey[rest[i+1:j]]; p != nil {
+			if p.Ref.Kind == KArray {
+				parts = append(parts, "url.PathEscape(strings.Join(formatList(req."+p.Name+"), \",\"))")
+			} else {
+				parts = append(parts, "url.PathEscape(format(req."+p.Name+"))")
+			}
+		} else {
+			parts = append(parts, strconv.Quote(rest[i:j+1]))
+		}
+		rest = rest[j+1:]
+	}
+	if rest != "" || len(parts) == 0 {
+		parts = append(parts, strconv.Quote(rest))
+	}
+	return strings.Join(parts, " + ")
+}
+
+// Client renders the client package of the model.
+func Client(m *Model) (Files, error) {
+	return renderAll(map[string]string{"client_gen.go": "client.go.tmpl"}, m)
+}
+
+// Scaffold renders the user-owned files (relative to the backend folder):
+// main.go, service/service.go, service/service_test.go.
+func Scaffold(m *Model) (Files, error) {
+	return renderAll(map[string]string{"main.go": "main.go.tmpl", "service/service.go": "service.go.tmpl", "service/service_test.go": "service_test.go.tmpl"}, m)
+}
+
+func renderAll(files map[string]string, data any) (Files, error) {
+	tpl, err := loadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	out := Files{}
+	for _, name := range sortedKeys(files) {
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, files[name], data); err != nil {
+			return nil, fmt.Errorf("render %s: %w", name, err)
+		}
+		src, err := finish(name, buf.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		out[name] = src
+	}
+	return out, nil
 }
 
 // checkRef is the ref whose checks apply to a parsed parameter: an alias's
@@ -265,7 +344,7 @@ var stdImports = map[string]string{
 	"bytes": "bytes", "context": "context", "errors": "errors", "fmt": "fmt", "io": "io", "json": "encoding/json",
 	"math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
 	"url": "net/url", "os": "os", "regexp": "regexp", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
-	"time": "time", "utf8": "unicode/utf8",
+	"time": "time", "utf8": "unicode/utf8", "signal": "os/signal", "syscall": "syscall", "testing": "testing",
 }
 
 // finish adds the imports the code uses and formats it. Templates never
