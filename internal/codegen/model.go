@@ -95,7 +95,9 @@ func (b *Body) Go() string {
 }
 
 // Pointer reports whether the body field is a pointer to the model.
-func (b *Body) Pointer() bool { return b.Kind == "json" && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable }
+func (b *Body) Pointer() bool {
+	return b.Kind == "json" && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
+}
 
 // Response is one variant of an operation's response.
 type Response struct {
@@ -674,7 +676,14 @@ func (b *builder) route(m *Model, op *Op) {
 		if strings.Contains(seg, "{") {
 			mixed = true
 			out = append(out, "{s"+strconv.Itoa(i)+"}")
-			re = append(re, segWild.ReplaceAllStringFunc(regexp.QuoteMeta(seg), func(string) string { return "([^/]+)" }))
+			var part strings.Builder
+			last := 0
+			for _, loc := range segWild.FindAllStringIndex(seg, -1) {
+				part.WriteString(regexp.QuoteMeta(seg[last:loc[0]]) + "([^/]+?)")
+				last = loc[1]
+			}
+			part.WriteString(regexp.QuoteMeta(seg[last:]))
+			re = append(re, part.String())
 			for _, mm := range segWild.FindAllStringSubmatch(seg, -1) {
 				op.SegmentParams = append(op.SegmentParams, mm[1])
 			}

@@ -44,7 +44,7 @@ func loadTemplates() (*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	"conv": func(r *Ref, dst, src, p, e string) cv { return cv{R: r, Dst: dst, Src: src, P: p, E: e} },
+	"conv":   func(r *Ref, dst, src, p, e string) cv { return cv{R: r, Dst: dst, Src: src, P: p, E: e} },
 	"litInt": LitInt,
 	"num":    Num,
 	"enumReason": func(t *Type) string {
@@ -118,7 +118,7 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"clientPath": clientPath,
-	"backend": func(m *Model) string { return path.Dir(m.ImportPath) },
+	"backend":    func(m *Model) string { return path.Dir(m.ImportPath) },
 }
 
 // clientPath is the Go expression building an operation's path from its
@@ -223,9 +223,9 @@ func builtins(m *Model) []Builtin {
 // value Src into the model value Dst, reporting at path expression P into
 // the error list E.
 type cv struct {
-	R                *Ref
-	Dst, Src, P, E   string
-	Depth            int
+	R              *Ref
+	Dst, Src, P, E string
+	Depth          int
 }
 
 // Deref is the conversion of a nullable value's pointee.

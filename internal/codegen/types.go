@@ -34,16 +34,16 @@ type Ref struct {
 
 // Checks are the constraints generated code enforces on a value.
 type Checks struct {
-	MinLength, MaxLength   *uint64
-	Pattern                string // the name of the package-level regexp
-	PatternSrc             string
-	Min, Max               *float64
-	ExclMin, ExclMax       bool
-	MultipleOf             *float64
-	MinItems, MaxItems     *uint64
-	Unique                 bool
-	MinProps, MaxProps     *uint64
-	Format                 string // uuid, email, ipv4, ipv6, uri, hostname (strings)
+	MinLength, MaxLength *uint64
+	Pattern              string // the name of the package-level regexp
+	PatternSrc           string
+	Min, Max             *float64
+	ExclMin, ExclMax     bool
+	MultipleOf           *float64
+	MinItems, MaxItems   *uint64
+	Unique               bool
+	MinProps, MaxProps   *uint64
+	Format               string // uuid, email, ipv4, ipv6, uri, hostname (strings)
 }
 
 // Any reports whether any check applies.
@@ -65,19 +65,19 @@ const (
 
 // Type is a named Go type.
 type Type struct {
-	Name     string
-	Doc      string
-	File     string // the generated file that holds it
-	Kind     TypeKind
-	Fields   []*Field    // TStruct
-	EnumBase string      // TEnum: string, int64 or float64
-	Values   []EnumValue // TEnum
-	Alias    *Ref        // TAlias
-	Variants []*Variant  // TUnion
-	OneOf    bool        // TUnion: exactly one variant must match (else at least one)
-	Discriminator string // TUnion: property naming the variant
-	GoAlias       bool   // TAlias: `type A = B`, a component that is only a $ref
-	schemaKey     string // the schema it came from, for de-duplication
+	Name          string
+	Doc           string
+	File          string // the generated file that holds it
+	Kind          TypeKind
+	Fields        []*Field    // TStruct
+	EnumBase      string      // TEnum: string, int64 or float64
+	Values        []EnumValue // TEnum
+	Alias         *Ref        // TAlias
+	Variants      []*Variant  // TUnion
+	OneOf         bool        // TUnion: exactly one variant must match (else at least one)
+	Discriminator string      // TUnion: property naming the variant
+	GoAlias       bool        // TAlias: `type A = B`, a component that is only a $ref
+	schemaKey     string      // the schema it came from, for de-duplication
 }
 
 // EnumValue is one constant of an enum.
