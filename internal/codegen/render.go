@@ -14,6 +14,8 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"runtime"
+	"sync"
 	"sort"
 	"strconv"
 	"strings"
@@ -259,38 +261,56 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := Files{}
-	render := func(name, tmpl string, data any) error {
-		var buf bytes.Buffer
-		if err := tpl.ExecuteTemplate(&buf, tmpl, data); err != nil {
-			return fmt.Errorf("render %s: %w", name, err)
-		}
-		src, err := finish(name, buf.Bytes())
-		if err != nil {
-			return err
-		}
-		out[name] = src
-		return nil
+	type job struct {
+		name, tmpl string
+		data       any
 	}
+	var jobs []job
 	byFile := map[string][]*Type{}
 	for _, t := range m.Types {
 		byFile[t.File] = append(byFile[t.File], t)
 	}
 	for _, op := range m.Ops {
-		if err := render(op.File, "op.go.tmpl", map[string]any{"Model": m, "Op": op, "Types": byFile[op.File]}); err != nil {
-			return nil, err
-		}
+		jobs = append(jobs, job{op.File, "op.go.tmpl", map[string]any{"Model": m, "Op": op, "Types": byFile[op.File]}})
 		delete(byFile, op.File)
 	}
 	for _, file := range sortedKeys(byFile) {
-		if err := render(file, "model.go.tmpl", map[string]any{"Model": m, "Types": byFile[file]}); err != nil {
-			return nil, err
-		}
+		jobs = append(jobs, job{file, "model.go.tmpl", map[string]any{"Model": m, "Types": byFile[file]}})
 	}
-	for name, tmpl := range map[string]string{"api_gen.go": "api.go.tmpl", "server_gen.go": "server.go.tmpl", "helpers_gen.go": "helpers.go.tmpl", "spec_gen.go": "spec.go.tmpl"} {
-		if err := render(name, tmpl, m); err != nil {
-			return nil, err
+	for _, name := range []string{"api_gen.go", "server_gen.go", "helpers_gen.go", "spec_gen.go"} {
+		jobs = append(jobs, job{name, strings.Replace(name, "_gen.go", ".go.tmpl", 1), m})
+	}
+	// Files are independent: render and format them on every core. Results
+	// land in per-job slots, so the output does not depend on scheduling.
+	results := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var buf bytes.Buffer
+				if err := tpl.ExecuteTemplate(&buf, jobs[i].tmpl, jobs[i].data); err != nil {
+					errs[i] = fmt.Errorf("render %s: %w", jobs[i].name, err)
+					continue
+				}
+				results[i], errs[i] = finish(jobs[i].name, buf.Bytes())
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := Files{}
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
+		out[j.name] = results[i]
 	}
 	js, ym, err := SpecDocuments(spec)
 	if err != nil {
