@@ -15,10 +15,10 @@ import (
 	"go/token"
 	"path"
 	"runtime"
-	"sync"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"gopkg.in/yaml.v3"
