@@ -106,7 +106,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 // error to streams.Err. Interrupts cancel the command's context.
 func Execute(cmd *cobra.Command, args []string, s Streams) int {
 	finish(cmd)
-	cmd.SetArgs(args)
+	cmd.SetArgs(translateLegacyFlags(args))
 	cmd.SetIn(s.In)
 	cmd.SetOut(s.Out)
 	cmd.SetErr(s.Err)

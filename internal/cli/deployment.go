@@ -1,18 +1,95 @@
 package cli
 
 import (
-	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/harness-sh/harness/internal/deploy"
 )
 
-// NewDeploymentCmd returns `deployment`. Placeholder until the chart builder lands.
+// legacyFlags are CloudHarness's multi-letter single-dash flags, which
+// pflag would read as bundles of one-letter flags (-rs as -r s).
+var legacyFlags = map[string]string{
+	"-rs":   "--registry-secret",
+	"-ex":   "--exclude",
+	"-dtls": "--disable-tls",
+}
+
+// translateLegacyFlags rewrites CloudHarness's -rs, -ex and -dtls (also
+// -rs=VALUE) to their long names, up to a "--".
+func translateLegacyFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		name, value, hasValue := strings.Cut(a, "=")
+		if long, ok := legacyFlags[name]; ok {
+			if hasValue {
+				a = long + "=" + value
+			} else {
+				a = long
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// NewDeploymentCmd returns `deployment`: CloudHarness's harness-deployment.
 func NewDeploymentCmd() *cobra.Command {
-	return &cobra.Command{
+	d := &deploy.Deployment{}
+	var env string
+	cmd := &cobra.Command{
 		Use:   "deployment [ROOT]...",
 		Short: "Build one verified Helm chart for the whole solution",
+		Long: `Merges the values of every ROOT (default: the current folder; later roots win)
+and environment, derives names, images and tags as CloudHarness does, builds the
+Helm chart of the solution, and verifies it before writing anything: Helm's
+linter (strict), a render, every object decoded strictly into its Kubernetes
+type, and the "restricted" Pod Security Standard. The chart goes to OUT/helm
+(default ./deployment/helm); on any error the previous chart stays as it was.
+
+CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
+		Example: `  # the chart of the solution in the current folder
+  harness-deployment
+  # CloudHarness's own applications under a solution of yours, production values
+  harness-deployment cloud-harness . -n shop -d shop.example.com -e prod -r registry.example.com/shop -t 1.2.0
+  # only the orders app and what it depends on, local cluster, no TLS
+  harness-deployment -i orders -l -dtls
+  # check everything, write nothing
+  harness-deployment --dry-run
+  # build, then install or upgrade into the current kubeconfig context
+  harness-deployment -n shop --deploy`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("deployment: not implemented yet")
+			if f := cmd.Flags().Lookup("docker-compose"); f != nil && f.Changed {
+				return Usagef("--docker-compose is not supported by harness: it builds Helm charts only")
+			}
+			d.Roots = args
+			d.Envs = deploy.ParseEnvs(env)
+			d.Out, d.Err = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			_, err := d.Run(cmd.Context())
+			return err
 		},
 	}
+	f := cmd.Flags()
+	f.StringArrayVarP(&d.Include, "include", "i", nil, "deploy only this application and what it depends on (repeatable)")
+	f.StringVarP(&d.Tag, "tag", "t", "", "image tag (default: a content hash of each build context; none with -l)")
+	f.StringVarP(&d.Namespace, "namespace", "n", "", "Kubernetes namespace, also the release name (default: the values' namespace)")
+	f.StringVarP(&d.Registry, "registry", "r", "", "image registry prefix")
+	f.StringVar(&d.RegistrySecret, "registry-secret", "", "secret to pull images with (-rs)")
+	f.StringVarP(&d.Output, "output", "o", "./deployment", "output folder; the chart goes to OUTPUT/helm")
+	f.StringVarP(&d.Domain, "domain", "d", "cloudharness.metacell.us", "the solution's domain")
+	f.BoolVarP(&d.Local, "local", "l", false, "local deployment: self-signed TLS, no image tags")
+	f.BoolVarP(&d.Unsecured, "disable-security", "u", false, "do not put gatekeepers in front of secured applications")
+	f.StringArrayVar(&d.Exclude, "exclude", nil, "leave this application out (-ex, repeatable)")
+	f.StringVarP(&env, "env", "e", "", "environment(s): loads values-ENV.yaml; several with dashes (dev-prod)")
+	f.BoolVar(&d.NoTLS, "disable-tls", false, "serve over plain http (-dtls)")
+	f.BoolVar(&d.Deploy, "deploy", false, "install or upgrade the chart into the current kubeconfig context")
+	f.BoolVar(&d.DryRun, "dry-run", false, "check everything and print the plan; write and deploy nothing")
+	f.Bool("docker-compose", false, "not supported: harness builds Helm charts")
+	f.BoolP("no-cd", "N", false, "accepted for CloudHarness compatibility; harness writes no CI/CD files")
+	_ = f.MarkHidden("no-cd")
+	return cmd
 }

@@ -83,7 +83,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkValues(files); err != nil {
+			if err := checkValues(files, "my-app"); err != nil {
 				t.Fatalf("rendered values do not validate: %v", err)
 			}
 			got := dump(files)

@@ -101,7 +101,7 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkValues(files); err != nil {
+	if err := checkValues(files, a.Name); err != nil {
 		return nil, err
 	}
 	manifest, err := yaml.Marshal(map[string]any{"app-name": a.Name, "version": ManifestVersion, "inferred": false, "templates": data.Templates})

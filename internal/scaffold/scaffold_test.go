@@ -48,6 +48,27 @@ func TestRunErrorsLeaveNothing(t *testing.T) {
 			wantErr: "template broken: merge deploy/values.yaml",
 		},
 		{
+			name: "unknown harness key in a solution template", app: "shop", templates: []string{"typo"},
+			setup: func(t *testing.T, root string) {
+				write(t, filepath.Join(root, SolutionTemplatesDir, "typo", "deploy", "values.yaml"), "harness:\n  deployment:\n    replica: 2\n")
+			},
+			wantErr: `applications/shop/deploy/values.yaml:19: harness.deployment.replica: unknown key (did you mean "replicas"?)`,
+		},
+		{
+			name: "wrong type in a solution template", app: "shop", templates: []string{"typo"},
+			setup: func(t *testing.T, root string) {
+				write(t, filepath.Join(root, SolutionTemplatesDir, "typo", "deploy", "values.yaml"), "harness:\n  service:\n    port: eighty\n")
+			},
+			wantErr: `applications/shop/deploy/values.yaml:`,
+		},
+		{
+			name: "values file is a list", app: "shop",
+			setup: func(t *testing.T, root string) {
+				write(t, filepath.Join(root, SolutionTemplatesDir, "base", "deploy", "values.yaml"), "- a\n- b\n")
+			},
+			wantErr: `applications/shop/deploy/values.yaml:1`,
+		},
+		{
 			name: "30 MB junk values", app: "shop", templates: []string{"junk"},
 			setup: func(t *testing.T, root string) {
 				p := filepath.Join(root, SolutionTemplatesDir, "junk", "deploy", "values.yaml")

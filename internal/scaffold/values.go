@@ -2,10 +2,30 @@ package scaffold
 
 import (
 	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/runtime/values"
 )
 
-// checkValues validates the merged values file, so that a broken template
-// fails here instead of at deployment.
-func checkValues(files *fileset.Set) error {
+// checkValues decodes the merged values files strictly, so that a broken
+// template fails here, naming file, line and key, instead of at deployment.
+func checkValues(files *fileset.Set, app string) error {
+	for _, p := range files.Paths() {
+		if !isValuesFile(p) {
+			continue
+		}
+		f, _ := files.Get(p)
+		if _, err := values.DecodeApp(f.Data, values.Options{File: "applications/" + app + "/" + p}); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// isValuesFile matches deploy/values.yaml and deploy/values-ENV.yaml.
+func isValuesFile(p string) bool {
+	const dir = "deploy/values"
+	if len(p) < len(dir) || p[:len(dir)] != dir {
+		return false
+	}
+	rest := p[len(dir):]
+	return rest == ".yaml" || (len(rest) > len("-.yaml") && rest[0] == '-' && rest[len(rest)-5:] == ".yaml")
 }

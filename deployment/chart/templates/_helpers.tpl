@@ -1,0 +1,139 @@
+{{- /*
+Named templates of the harness chart. The deploy_utils.* names and their
+arguments are CloudHarness's, so per-app templates written for CloudHarness
+keep working; harness.* names are harness's own.
+*/ -}}
+
+{{- /* deploy_utils.chart ROOT: chart name and version, for the helm.sh/chart label. */ -}}
+{{- define "deploy_utils.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- /* deploy_utils.chartref ROOT: the same reference, untruncated. */ -}}
+{{- define "deploy_utils.chartref" -}}
+{{- printf "%s-%s" $.Chart.Name (replace "+" "_" $.Chart.Version) -}}
+{{- end -}}
+
+{{- /* deploy_utils.pullpolicy ROOT: images of a local registry are never pulled. */ -}}
+{{- define "deploy_utils.pullpolicy" -}}
+{{- if and .Values.local (not .Values.registry.name) }}Never{{ else }}IfNotPresent{{ end -}}
+{{- end -}}
+
+{{- /* deploy_utils.registry ROOT: the image registry prefix, empty when none. */ -}}
+{{- define "deploy_utils.registry" -}}
+{{- .Values.registry.name | default "" -}}
+{{- end -}}
+
+{{- /* deploy_utils.labels ROOT: labels every object carries. */ -}}
+{{- define "deploy_utils.labels" }}
+helm.sh/chart: {{ include "deploy_utils.chart" . | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/part-of: {{ .Values.name | default .Chart.Name | quote }}
+chart: {{ include "deploy_utils.chartref" . | quote }}
+release: {{ .Release.Name | quote }}
+heritage: {{ .Release.Service | quote }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- /* harness.appLabels (dict root app name component): labels of one app's objects. */ -}}
+{{- define "harness.appLabels" }}
+app: {{ .name | quote }}
+app.kubernetes.io/name: {{ .name | quote }}
+app.kubernetes.io/component: {{ .component | default "server" | quote }}
+{{- with .root.Values.tag }}
+app.kubernetes.io/version: {{ . | toString | trunc 63 | trimSuffix "-" | quote }}
+{{- end }}
+{{- include "deploy_utils.labels" .root }}
+{{- end }}
+
+{{- /* harness.selector (dict root name): the immutable part of the labels. */ -}}
+{{- define "harness.selector" }}
+app: {{ .name | quote }}
+app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
+{{- end }}
+
+{{- /* deploy_utils.env ROOT: environment variables of every container. */ -}}
+{{- define "deploy_utils.env" -}}
+{{- range $pair := .Values.env }}
+- name: {{ $pair.name | quote }}
+  value: {{ $pair.value | toString | quote }}
+{{- end }}
+{{- $accounts := .Values.apps.accounts }}
+{{- if and $accounts (hasKey $accounts "client") }}
+- name: CH_ACCOUNTS_CLIENT_SECRET
+  value: {{ $accounts.client.secret | default "" | toString | quote }}
+- name: CH_ACCOUNTS_REALM
+  value: {{ .Values.namespace | quote }}
+- name: CH_ACCOUNTS_AUTH_DOMAIN
+  value: {{ printf "%s.%s" $accounts.harness.subdomain .Values.domain | quote }}
+- name: CH_ACCOUNTS_CLIENT_ID
+  value: {{ $accounts.client.id | default "" | toString | quote }}
+- name: DOMAIN
+  value: {{ .Values.domain | quote }}
+{{- end }}
+{{- end -}}
+
+{{- /* deploy_utils.privenv ROOT: private variables, read from the deployment-secrets Secret. */ -}}
+{{- define "deploy_utils.privenv" -}}
+{{- range $env := .Values.privenv }}
+- name: {{ $env.name | quote }}
+  valueFrom:
+    secretKeyRef:
+      name: deployment-secrets
+      key: {{ $env.name | quote }}
+{{- end }}
+{{- end -}}
+
+{{- /* deploy_utils.etcHosts ROOT: local deployments resolve the solution's hosts to the cluster. */ -}}
+{{- define "deploy_utils.etcHosts" }}
+{{- if and .Values.local .Values.localIp }}
+{{- $domain := .Values.domain }}
+hostAliases:
+  - ip: {{ .Values.localIp | quote }}
+    hostnames:
+      - {{ $domain | quote }}
+      {{- range $app := .Values.apps }}
+      {{- if $app.harness.subdomain }}
+      - {{ printf "%s.%s" $app.harness.subdomain $domain | quote }}
+      {{- end }}
+      {{- end }}
+{{- end }}
+{{- end }}
+
+{{- /* harness.podSecurity (dict uid): the pod securityContext of the "restricted" Pod Security Standard. */ -}}
+{{- define "harness.podSecurity" }}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ .uid }}
+  runAsGroup: {{ .uid }}
+  fsGroup: {{ .uid }}
+  seccompProfile:
+    type: RuntimeDefault
+{{- end }}
+
+{{- /* harness.containerSecurity: the container securityContext of the "restricted" standard. */ -}}
+{{- define "harness.containerSecurity" }}
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities:
+    drop: ["ALL"]
+{{- end }}
+
+{{- /* harness.dbCredentials (dict root app): name of an app's database credentials Secret. */ -}}
+{{- define "harness.dbCredentials" -}}
+{{- printf "%s-credentials" .app.harness.database.name -}}
+{{- end -}}
+
+{{- /* harness.appKey NAME: the key of an application under .Values.apps. */ -}}
+{{- define "harness.appKey" -}}
+{{- . | replace "-" "_" -}}
+{{- end -}}
+
+{{- /* harness.image (dict root app): the app's image; tags and registry are already in it. */ -}}
+{{- define "harness.image" -}}
+{{- .app.harness.deployment.image -}}
+{{- end -}}

@@ -1,0 +1,188 @@
+package deploy
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/harness-sh/harness/deployment"
+)
+
+// writeChart assembles the chart in dir: harness's skeleton, each root's
+// deployment-configuration/helm/ layered over it by file name, Chart.yaml,
+// values.yaml, and each deployed app's templates, resources and subchart.
+// It returns the templates that are harness's own (not overridden).
+func (s *solution) writeChart(dir string) (map[string]bool, error) {
+	owned := map[string]bool{}
+	err := fs.WalkDir(deployment.Chart(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(deployment.Chart(), p)
+		if err != nil {
+			return err
+		}
+		owned[p] = true
+		return writeFile(filepath.Join(dir, p), data)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("write chart skeleton: %w", err)
+	}
+	for _, root := range s.roots {
+		layer := filepath.Join(root, "deployment-configuration", "helm")
+		err := copyTree(layer, dir, func(rel string) bool {
+			// values.yaml is a values layer (merged in collect); Chart.yaml is harness's.
+			if rel == "values.yaml" || rel == "Chart.yaml" || isEnvVariant(rel, s.d.Envs) {
+				return false
+			}
+			delete(owned, rel)
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: %w", layer, err)
+		}
+	}
+	for _, name := range s.included {
+		a := s.apps[name]
+		for _, appDir := range a.dirs {
+			for _, part := range []struct{ src, dst string }{
+				{"deploy/templates", "templates/" + name},
+				{"deploy/resources", "resources/" + name},
+				{"deploy/charts", "charts/" + name},
+			} {
+				src := filepath.Join(appDir, filepath.FromSlash(part.src))
+				if err := copyTree(src, filepath.Join(dir, part.dst), func(string) bool { return true }); err != nil {
+					return nil, fmt.Errorf("collect %s of %s: %w", part.src, name, err)
+				}
+			}
+		}
+	}
+	if err := s.writeMeta(dir); err != nil {
+		return nil, err
+	}
+	return owned, nil
+}
+
+var chartName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+func (s *solution) writeMeta(dir string) error {
+	name := strings.Trim(chartName.ReplaceAllString(strings.ToLower(s.baseName), "-"), "-")
+	if name == "" {
+		name = "cloud-harness"
+	}
+	appVersion := s.tag
+	if appVersion == "" {
+		appVersion = "0.0.1"
+	}
+	meta := map[string]any{
+		"apiVersion":  "v2",
+		"name":        name,
+		"description": "The applications of " + name + ", built by harness-deployment",
+		"type":        "application",
+		"version":     "0.0.1",
+		"appVersion":  appVersion,
+		"icon":        "https://raw.githubusercontent.com/helm/helm/main/docs/logos/helm.svg",
+	}
+	deps, err := subcharts(dir)
+	if err != nil {
+		return err
+	}
+	if len(deps) > 0 {
+		meta["dependencies"] = deps
+	}
+	data, err := yaml.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, "Chart.yaml"), data); err != nil {
+		return err
+	}
+	values, err := yaml.Marshal(s.values)
+	if err != nil {
+		return fmt.Errorf("write values: %w", err)
+	}
+	header := []byte("# Written by harness-deployment from the solution's values; edit those, not this file.\n")
+	return writeFile(filepath.Join(dir, "values.yaml"), append(header, values...))
+}
+
+// isEnvVariant reports whether rel is an environment's variant of a file
+// (name-ENV.ext), which CloudHarness merges rather than copies.
+func isEnvVariant(rel string, envs []string) bool {
+	ext := filepath.Ext(rel)
+	base := strings.TrimSuffix(rel, ext)
+	for _, e := range envs {
+		if strings.HasSuffix(base, "-"+e) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyTree copies src (absent: nothing) into dst, files for which keep
+// returns true, skipping node_modules and .git.
+func copyTree(src, dst string, keep func(rel string) bool) error {
+	if _, err := os.Stat(src); os.IsNotExist(err) {
+		return nil
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git") {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(src, p)
+		if !keep(filepath.ToSlash(rel)) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return writeFile(filepath.Join(dst, rel), data)
+	})
+}
+
+func writeFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// subcharts lists the charts under dir/charts as Chart.yaml dependencies,
+// which strict linting requires.
+func subcharts(dir string) ([]map[string]any, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, "charts"))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var deps []map[string]any
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		file := filepath.Join(dir, "charts", e.Name(), "Chart.yaml")
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("subchart %s: %w", e.Name(), err)
+		}
+		var meta struct{ Name, Version string }
+		if err := yaml.Unmarshal(data, &meta); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		deps = append(deps, map[string]any{"name": meta.Name, "version": meta.Version})
+	}
+	return deps, nil
+}

@@ -1,0 +1,261 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/harness-sh/harness/deployment"
+	"github.com/harness-sh/harness/internal/names"
+)
+
+// app is one application of the solution, its values merged over the roots.
+type app struct {
+	name  string     // directory name, the application's name
+	key   string     // its key under apps:
+	node  *yaml.Node // merged values
+	dirs  []string   // its directory in each root that has it, in root order
+	build bool       // its image is built from its Dockerfile
+	tasks map[string]string
+}
+
+// solution is everything collected from the roots before the chart is built.
+type solution struct {
+	d          *Deployment
+	roots      []string
+	o          origins
+	top        *yaml.Node
+	apps       map[string]*app // every application found, by name
+	included   []string        // the applications deployed, sorted
+	namespace  string
+	domain     string
+	baseName   string
+	tag        string
+	images     map[string]string // base, common and task images by name
+	taskImages map[string]string // the images built for this deployment
+	tagCache   map[string]string
+	values     map[string]any
+	warnings   []string
+}
+
+func (s *solution) appNames() []string { return s.included }
+
+func (s *solution) warnf(format string, args ...any) {
+	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
+}
+
+// valuesErr is a user error placed at a node: "file:line: key: message".
+func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %s", s.o.where(n), key, fmt.Sprintf(format, args...))
+}
+
+// collect merges and derives the values of the solution.
+func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
+	s := &solution{d: d, roots: roots, o: origins{}, apps: map[string]*app{},
+		images: map[string]string{}, taskImages: map[string]string{}, tagCache: map[string]string{}}
+	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
+	if err != nil {
+		return nil, err
+	}
+	for _, root := range roots {
+		conf := filepath.Join(root, "deployment-configuration")
+		files := []string{filepath.Join(conf, "helm", "values.yaml"), filepath.Join(conf, "values-template.yaml")}
+		for _, e := range d.Envs {
+			files = append(files, filepath.Join(conf, "values-template-"+e+".yaml"))
+		}
+		for _, f := range files {
+			n, err := s.o.load(f)
+			if err != nil {
+				return nil, err
+			}
+			top = merge(top, n)
+		}
+	}
+	s.top = top
+	s.applyFlags()
+	s.baseName = scalar(child(top, "name"))
+
+	if err := s.collectImages(); err != nil {
+		return nil, err
+	}
+	if err := s.collectApps(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.selectApps(); err != nil {
+		return nil, err
+	}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	s.addEnv()
+	return s, s.finish()
+}
+
+// applyFlags writes the command line's choices into the top-level values,
+// where the templates read them.
+func (s *solution) applyFlags() {
+	d, top := s.d, s.top
+	registry := d.Registry
+	if registry != "" && !strings.HasSuffix(registry, "/") {
+		registry += "/"
+	}
+	reg := ensure(top, "registry")
+	set(reg, "name", str(registry))
+	set(reg, "secret", str(d.RegistrySecret))
+	s.tag = d.Tag
+	set(top, "tag", str(d.Tag))
+	if d.Namespace != "" {
+		set(top, "namespace", str(d.Namespace))
+	}
+	if d.Domain != "" {
+		set(top, "domain", str(d.Domain))
+	}
+	s.namespace = scalar(child(top, "namespace"))
+	s.domain = scalar(child(top, "domain"))
+	set(top, "secured_gatekeepers", boolean(!d.Unsecured))
+	ing := ensure(top, "ingress")
+	set(ing, "ssl_redirect", boolean(truthy(child(ing, "ssl_redirect")) && !d.NoTLS))
+	set(top, "tls", boolean(!d.NoTLS))
+	set(top, "local", boolean(d.Local))
+}
+
+// image is the full reference of an image built from context dir.
+func (s *solution) image(name, context string, deps []string) (string, error) {
+	ref := s.d.Registry
+	if ref != "" && !strings.HasSuffix(ref, "/") {
+		ref += "/"
+	}
+	if s.baseName != "" {
+		ref += s.baseName + "/"
+	}
+	ref += name
+	tag := s.tag
+	if tag == "" && !s.d.Local {
+		h, ok := s.tagCache[context]
+		if !ok {
+			var err error
+			h, err = contentHash(context)
+			if err != nil {
+				return "", err
+			}
+			s.tagCache[context] = h
+		}
+		// A dependency's new content makes a new image of what builds on it.
+		var deptags []string
+		for _, dep := range deps {
+			if img, ok := s.images[dep]; ok {
+				if i := strings.LastIndex(img, ":"); i > 0 {
+					deptags = append(deptags, img[i+1:])
+				}
+			}
+		}
+		tag = h
+		if len(deptags) > 0 {
+			tag = sha1hex(h + strings.Join(deptags, ""))
+		}
+	}
+	if tag != "" {
+		ref += ":" + tag
+	}
+	return ref, nil
+}
+
+// collectImages names the base images (built with the root as context) and
+// the common images (built in their own folder) of every root.
+func (s *solution) collectImages() error {
+	for _, root := range s.roots {
+		for _, kind := range []string{"base-images", "common-images"} {
+			dirs, err := dockerfileDirs(filepath.Join(root, "infrastructure", kind))
+			if err != nil {
+				return fmt.Errorf("find %s: %w", kind, err)
+			}
+			for _, dir := range dirs {
+				name := filepath.Base(dir)
+				context := dir
+				if kind == "base-images" {
+					context = root
+				}
+				img, err := s.image(name, context, buildArgsDeps(dir))
+				if err != nil {
+					return err
+				}
+				s.images[name] = img
+			}
+		}
+	}
+	return nil
+}
+
+// collectApps merges every application's values, in CloudHarness's order:
+// harness's app defaults; then for each root that has the app, the root's
+// value-template.yaml, deploy/values.yaml and deploy/values-ENV.yaml.
+func (s *solution) collectApps(ctx context.Context) error {
+	appDefaults, err := s.o.parse(deployment.AppDefaultsPath, deployment.AppDefaults())
+	if err != nil {
+		return err
+	}
+	excluded := setOf(s.d.Exclude)
+	var order []string
+	for _, root := range s.roots {
+		rootTemplate, err := s.o.load(filepath.Join(root, "deployment-configuration", "value-template.yaml"))
+		if err != nil {
+			return err
+		}
+		entries, err := os.ReadDir(filepath.Join(root, "applications"))
+		if err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("list applications: %w", err)
+		}
+		for _, e := range entries {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || excluded[e.Name()] {
+				continue
+			}
+			name := e.Name()
+			dir := filepath.Join(root, "applications", name)
+			if err := names.ValidateApp(name); err != nil {
+				return fmt.Errorf("%s: application name: %w", dir, err)
+			}
+			a := s.apps[name]
+			if a == nil {
+				a = &app{name: name, key: names.ValuesKey(name), node: s.o.clone(appDefaults), tasks: map[string]string{}}
+				s.apps[name] = a
+				order = append(order, name)
+			}
+			a.dirs = append(a.dirs, dir)
+			a.node = merge(a.node, s.o.clone(rootTemplate))
+			files := []string{filepath.Join(dir, "deploy", "values.yaml")}
+			for _, env := range s.d.Envs {
+				files = append(files, filepath.Join(dir, "deploy", "values-"+env+".yaml"))
+			}
+			for _, f := range files {
+				n, err := s.o.load(f)
+				if err != nil {
+					return err
+				}
+				a.node = merge(a.node, n)
+			}
+		}
+	}
+	sort.Strings(order)
+	for _, name := range order {
+		if err := s.derive(s.apps[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setOf(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, x := range list {
+		m[x] = true
+	}
+	return m
+}

@@ -1,0 +1,240 @@
+package deploy
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+func sha1hex(s string) string {
+	h := sha1.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// legacyKeys are CloudHarness's old top-level app keys and where they now live.
+var legacyKeys = []struct{ key, section, field string }{
+	{"subdomain", "", "subdomain"},
+	{"autodeploy", "deployment", "auto"},
+	{"autoservice", "service", "auto"},
+	{"secureme", "", "secured"},
+	{"replicas", "deployment", "replicas"},
+	{"image", "deployment", "image"},
+}
+
+// derive fills in what CloudHarness derives for an application: its name,
+// the names of its deployment, service and database, its image and task
+// images; and checks the values that would otherwise fail deep in the chart.
+func (s *solution) derive(a *app) error {
+	v := a.node
+	h := ensure(v, "harness")
+	for _, l := range legacyKeys {
+		if n := child(v, l.key); n != nil && scalar(n) != "" {
+			target := h
+			if l.section != "" {
+				target = ensure(h, l.section)
+			}
+			set(target, l.field, n)
+		}
+	}
+	if n := child(v, "port"); n != nil && scalar(n) != "" {
+		set(ensure(h, "deployment"), "port", n)
+		set(ensure(h, "service"), "port", n)
+	}
+	if n := child(h, "name"); scalar(n) != "" && scalar(n) != a.name {
+		s.warnf("%s: harness.name: ignored, the application's name is its folder's: %s", s.o.where(n), a.name)
+	}
+	set(h, "name", str(a.name))
+	dep := ensure(h, "deployment")
+	svc := ensure(h, "service")
+	for _, m := range []*yaml.Node{dep, svc} {
+		if scalar(child(m, "name")) == "" {
+			set(m, "name", str(a.name))
+		}
+	}
+	if err := s.deriveDatabase(a, h); err != nil {
+		return err
+	}
+	if err := s.deriveImages(a, h, dep); err != nil {
+		return err
+	}
+	// CloudHarness's templates and runtime read these legacy copies.
+	set(v, "name", str(a.name))
+	if img := child(dep, "image"); img != nil {
+		set(v, "image", img)
+	}
+	if p := child(dep, "port"); scalar(p) != "" {
+		set(v, "port", p)
+	}
+	if r := child(dep, "resources"); r != nil {
+		set(v, "resources", r)
+	}
+	return s.check(a, h)
+}
+
+var dbTypes = map[string]bool{"postgres": true, "mongo": true, "neo4j": true}
+
+func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
+	db := child(h, "database")
+	if db == nil || db.Kind != yaml.MappingNode {
+		del(h, "database")
+		return nil
+	}
+	typ := scalar(child(db, "type"))
+	if typ == "" {
+		if truthy(child(db, "auto")) {
+			return s.errAt(keyNode(db, "auto"), "harness.database.type", "an auto database needs a type: postgres, mongo or neo4j")
+		}
+		del(h, "database")
+		return nil
+	}
+	if !dbTypes[typ] {
+		return s.errAt(child(db, "type"), "harness.database.type", "unknown database type %q (one of postgres, mongo, neo4j)", typ)
+	}
+	if scalar(child(db, "name")) == "" {
+		set(db, "name", str(a.name+"-db"))
+	}
+	for t := range dbTypes {
+		if t != typ {
+			del(db, t)
+		}
+	}
+	if spec := child(db, typ); spec == nil || spec.Kind != yaml.MappingNode || scalar(child(spec, "image")) == "" && scalar(child(db, "image_ref")) == "" {
+		return s.errAt(keyNode(db, "type"), "harness.database."+typ+".image", "no image for the %s database", typ)
+	}
+	return nil
+}
+
+func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
+	var buildDeps []string
+	for _, n := range stringList(at(h, "dependencies", "build")) {
+		buildDeps = append(buildDeps, scalar(n))
+	}
+	given := scalar(child(dep, "image")) != ""
+	a.build = !given
+	for _, dir := range a.dirs {
+		dirs, err := dockerfileDirs(dir)
+		if err != nil {
+			return fmt.Errorf("find Dockerfiles of %s: %w", a.name, err)
+		}
+		appsDir := filepath.Dir(dir)
+		var main []string
+		for _, df := range dirs {
+			rel, _ := filepath.Rel(appsDir, df)
+			rel = filepath.ToSlash(rel)
+			if strings.Contains(rel+"/", "/tasks/") {
+				deps := append(buildArgsDeps(df), buildDeps...)
+				img, err := s.image(imageName(rel), df, deps)
+				if err != nil {
+					return err
+				}
+				a.tasks[imageName(rel)] = img
+				continue
+			}
+			if !strings.Contains(rel, "subapps") {
+				main = append(main, df)
+			}
+		}
+		if len(main) > 0 && !given {
+			if len(main) > 1 {
+				s.warnf("%s: several Dockerfiles, the image is built from %s", a.name, main[0])
+			}
+			rel, _ := filepath.Rel(appsDir, main[0])
+			img, err := s.image(imageName(rel), dir, buildDeps)
+			if err != nil {
+				return err
+			}
+			set(dep, "image", str(img))
+		}
+	}
+	if scalar(child(dep, "image")) == "" {
+		a.build = false
+		if truthy(child(dep, "auto")) {
+			return s.errAt(keyNode(dep, "auto"), "harness.deployment.image",
+				"%s deploys automatically but has no Dockerfile and no harness.deployment.image", a.name)
+		}
+	}
+	for _, b := range buildDeps {
+		if img, ok := s.images[b]; ok {
+			a.tasks[b] = img
+		}
+	}
+	tasks := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, k := range sortedKeys(a.tasks) {
+		set(tasks, k, str(a.tasks[k]))
+	}
+	set(a.node, "task-images", tasks)
+	set(a.node, "build", boolean(a.build))
+	return nil
+}
+
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// check rejects values that Kubernetes or the templates cannot take, at the
+// file and line that set them.
+func (s *solution) check(a *app, h *yaml.Node) error {
+	hosts := []*yaml.Node{child(h, "subdomain")}
+	hosts = append(hosts, stringList(child(h, "aliases"))...)
+	for _, n := range hosts {
+		v := scalar(n)
+		if v == "" {
+			continue
+		}
+		for _, label := range strings.Split(v, ".") {
+			if len(label) > 63 || !dnsLabel.MatchString(label) {
+				return s.errAt(n, "harness.subdomain", "%q is not a DNS name: lowercase letters, digits and '-' only", v)
+			}
+		}
+	}
+	for _, path := range [][]string{{"deployment", "port"}, {"service", "port"}} {
+		if n := at(h, path...); scalar(n) != "" {
+			p, err := strconv.Atoi(scalar(n))
+			if err != nil || p < 1 || p > 65535 {
+				return s.errAt(n, "harness."+strings.Join(path, "."), "%q is not a port number", scalar(n))
+			}
+		}
+	}
+	if n := at(h, "deployment", "replicas"); scalar(n) != "" {
+		if r, err := strconv.Atoi(scalar(n)); err != nil || r < 0 {
+			return s.errAt(n, "harness.deployment.replicas", "%q is not a number of replicas", scalar(n))
+		}
+	}
+	for _, probe := range []string{"livenessProbe", "readinessProbe", "startupProbe"} {
+		p := child(h, probe)
+		for _, f := range []string{"periodSeconds", "failureThreshold", "initialDelaySeconds", "timeoutSeconds", "port"} {
+			n := child(p, f)
+			if scalar(n) == "" {
+				continue
+			}
+			v, err := strconv.Atoi(scalar(n))
+			if err != nil || v < 0 || v == 0 && f != "initialDelaySeconds" {
+				return s.errAt(n, "harness."+probe+"."+f, "%q must be a positive whole number", scalar(n))
+			}
+		}
+	}
+	for _, base := range [][]string{{"deployment", "resources"}, {"database", "resources"}} {
+		for _, kind := range []string{"requests", "limits"} {
+			m := at(h, append(base, kind)...)
+			if m == nil || m.Kind != yaml.MappingNode {
+				continue
+			}
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				n := m.Content[i+1]
+				if scalar(n) == "" {
+					continue
+				}
+				if _, err := resource.ParseQuantity(scalar(n)); err != nil {
+					return s.errAt(n, "harness."+strings.Join(append(base, kind, m.Content[i].Value), "."),
+						"%q is not a Kubernetes quantity (like 500m, 1, 128Mi)", scalar(n))
+				}
+			}
+		}
+	}
+	return nil
+}
