@@ -12,6 +12,12 @@ if [ -n "$unformatted" ]; then
   echo "not gofmt-clean:"; echo "$unformatted"; exit 1
 fi
 
+step "tools"
+# The real helm binary, pinned, for the tests that check charts with it.
+HARNESS_HELM="$(bash scripts/helm.sh)"
+export HARNESS_HELM
+echo "helm: $HARNESS_HELM"
+
 step "go vet"
 go vet ./...
 (cd runtime && go vet ./...)

@@ -57,6 +57,7 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"version", []string{"version"}, ExitOK, ""},
 		{"completion", []string{"completion", "bash"}, ExitOK, ""},
+		{"completion without shell", []string{"completion"}, ExitUsage, "accepts 1 arg(s)"},
 		{"completion of an unknown shell", []string{"completion", "tcsh"}, ExitUsage, `unknown shell "tcsh"`},
 		{"unknown command", []string{"nope"}, ExitUsage, "unknown command"},
 		{"unknown flag", []string{"application", "x", "--nope"}, ExitUsage, "unknown flag: --nope"},

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -40,24 +41,8 @@ Run it from the solution's root: the folder that holds applications/.`,
 		NewDeploymentCmd(),
 		newVersionCmd(),
 	)
-	// cobra adds `completion` lazily; add it now so that an unknown shell is a
-	// usage error instead of a help page with exit 0.
-	root.InitDefaultCompletionCmd()
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.Example = "  source <(harness completion bash)\n  harness completion zsh > \"${fpath[1]}/_harness\""
-			c.Args = func(cmd *cobra.Command, args []string) error {
-				if len(args) > 0 {
-					return Usagef("unknown shell %q for %q; use one of: bash, zsh, fish, powershell", args[0], cmd.CommandPath())
-				}
-				return nil
-			}
-			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
-			for _, shell := range c.Commands() {
-				shell.Example = "  harness completion " + shell.Name() + " > harness-completion." + shell.Name()
-			}
-		}
-	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd())
 	return root
 }
 
@@ -70,6 +55,34 @@ func newVersionCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), "harness", version())
 			return err
+		},
+	}
+}
+
+// newCompletionCmd replaces cobra's default completion command, which binds
+// its output writer when it is created (before tests or callers set theirs)
+// and answers an unknown shell with a help page and exit 0.
+func newCompletionCmd() *cobra.Command {
+	gen := map[string]func(root *cobra.Command, w io.Writer) error{
+		"bash":       func(r *cobra.Command, w io.Writer) error { return r.GenBashCompletionV2(w, true) },
+		"zsh":        func(r *cobra.Command, w io.Writer) error { return r.GenZshCompletion(w) },
+		"fish":       func(r *cobra.Command, w io.Writer) error { return r.GenFishCompletion(w, true) },
+		"powershell": func(r *cobra.Command, w io.Writer) error { return r.GenPowerShellCompletionWithDesc(w) },
+	}
+	return &cobra.Command{
+		Use:       "completion {bash|zsh|fish|powershell}",
+		Short:     "Print the shell completion script of harness",
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		Example: `  source <(harness completion bash)
+  harness completion zsh > "${fpath[1]}/_harness"
+  harness completion fish > ~/.config/fish/completions/harness.fish`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			g, ok := gen[args[0]]
+			if !ok {
+				return Usagef("unknown shell %q; use one of: bash, zsh, fish, powershell", args[0])
+			}
+			return g(cmd.Root(), cmd.OutOrStdout())
 		},
 	}
 }

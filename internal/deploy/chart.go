@@ -56,6 +56,14 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 				{"deploy/charts", "charts/" + name},
 			} {
 				src := filepath.Join(appDir, filepath.FromSlash(part.src))
+				if part.src == "deploy/charts" {
+					if _, err := os.Stat(src); err == nil {
+						if _, err := os.Stat(filepath.Join(src, "Chart.yaml")); err != nil {
+							s.warnf("%s: no Chart.yaml, not a subchart: left out", src)
+							continue
+						}
+					}
+				}
 				if err := copyTree(src, filepath.Join(dir, part.dst), func(string) bool { return true }); err != nil {
 					return nil, fmt.Errorf("collect %s of %s: %w", part.src, name, err)
 				}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/harness-sh/harness/deployment"
 	"github.com/harness-sh/harness/internal/names"
+	"github.com/harness-sh/harness/runtime/values"
 )
 
 // app is one application of the solution, its values merged over the roots.
@@ -22,13 +23,14 @@ type app struct {
 	dirs  []string   // its directory in each root that has it, in root order
 	build bool       // its image is built from its Dockerfile
 	tasks map[string]string
+	err   error // why it cannot be deployed, reported only if it is
 }
 
 // solution is everything collected from the roots before the chart is built.
 type solution struct {
 	d          *Deployment
 	roots      []string
-	o          origins
+	o          *origins
 	top        *yaml.Node
 	apps       map[string]*app // every application found, by name
 	included   []string        // the applications deployed, sorted
@@ -40,6 +42,7 @@ type solution struct {
 	taskImages map[string]string // the images built for this deployment
 	tagCache   map[string]string
 	values     map[string]any
+	invalid    map[string]error // folders under applications/ that are no valid app name
 	warnings   []string
 }
 
@@ -56,8 +59,8 @@ func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
 
 // collect merges and derives the values of the solution.
 func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
-	s := &solution{d: d, roots: roots, o: origins{}, apps: map[string]*app{},
-		images: map[string]string{}, taskImages: map[string]string{}, tagCache: map[string]string{}}
+	s := &solution{d: d, roots: roots, o: newOrigins(), apps: map[string]*app{},
+		images: map[string]string{}, taskImages: map[string]string{}, tagCache: map[string]string{}, invalid: map[string]error{}}
 	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
 	if err != nil {
 		return nil, err
@@ -76,6 +79,9 @@ func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, er
 			top = merge(top, n)
 		}
 	}
+	if _, err := values.DecodeRootNode(top, values.Options{Sources: s.o.src, File: "values"}); err != nil {
+		return nil, err
+	}
 	s.top = top
 	s.applyFlags()
 	s.baseName = scalar(child(top, "name"))
@@ -88,6 +94,19 @@ func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, er
 	}
 	if err := s.selectApps(); err != nil {
 		return nil, err
+	}
+	// Only what is deployed must be deployable, as in CloudHarness.
+	for _, name := range s.included {
+		a := s.apps[name]
+		if _, err := values.DecodeAppNode(a.node, values.Options{Sources: s.o.src, File: "values"}); err != nil {
+			return nil, err
+		}
+		if a.err != nil {
+			return nil, a.err
+		}
+		if err := s.check(a, child(a.node, "harness")); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -220,7 +239,12 @@ func (s *solution) collectApps(ctx context.Context) error {
 			name := e.Name()
 			dir := filepath.Join(root, "applications", name)
 			if err := names.ValidateApp(name); err != nil {
-				return fmt.Errorf("%s: application name: %w", dir, err)
+				// Only an error when it would be deployed: a solution may
+				// keep such folders (CloudHarness's test resources do).
+				if s.invalid[name] == nil {
+					s.invalid[name] = fmt.Errorf("%s: application name: %w", dir, err)
+				}
+				continue
 			}
 			a := s.apps[name]
 			if a == nil {

@@ -75,7 +75,7 @@ func (s *solution) derive(a *app) error {
 	if r := child(dep, "resources"); r != nil {
 		set(v, "resources", r)
 	}
-	return s.check(a, h)
+	return nil
 }
 
 var dbTypes = map[string]bool{"postgres": true, "mongo": true, "neo4j": true}
@@ -89,7 +89,7 @@ func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
 	typ := scalar(child(db, "type"))
 	if typ == "" {
 		if truthy(child(db, "auto")) {
-			return s.errAt(keyNode(db, "auto"), "harness.database.type", "an auto database needs a type: postgres, mongo or neo4j")
+			return s.errAt(child(db, "auto"), "harness.database.type", "an auto database needs a type: postgres, mongo or neo4j")
 		}
 		del(h, "database")
 		return nil
@@ -106,7 +106,7 @@ func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
 		}
 	}
 	if spec := child(db, typ); spec == nil || spec.Kind != yaml.MappingNode || scalar(child(spec, "image")) == "" && scalar(child(db, "image_ref")) == "" {
-		return s.errAt(keyNode(db, "type"), "harness.database."+typ+".image", "no image for the %s database", typ)
+		return s.errAt(child(db, "type"), "harness.database."+typ+".image", "no image for the %s database", typ)
 	}
 	return nil
 }
@@ -156,7 +156,7 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 	if scalar(child(dep, "image")) == "" {
 		a.build = false
 		if truthy(child(dep, "auto")) {
-			return s.errAt(keyNode(dep, "auto"), "harness.deployment.image",
+			a.err = s.errAt(child(dep, "auto"), "harness.deployment.image",
 				"%s deploys automatically but has no Dockerfile and no harness.deployment.image", a.name)
 		}
 	}

@@ -11,14 +11,21 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/harness-sh/harness/internal/yamlmerge"
+	"github.com/harness-sh/harness/runtime/values"
 )
 
 // origins remembers which file every YAML node came from, so an error found
-// in the merged values names the file and line that set the value.
-type origins map[*yaml.Node]string
+// in the merged values names the file and line that set the value. The
+// values model's decoder reads the same through src.
+type origins struct {
+	files map[*yaml.Node]string
+	src   *values.Sources
+}
+
+func newOrigins() *origins { return &origins{files: map[*yaml.Node]string{}, src: &values.Sources{}} }
 
 // load parses one values file. A missing file is nil, nil: layers are optional.
-func (o origins) load(path string) (*yaml.Node, error) {
+func (o *origins) load(path string) (*yaml.Node, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -32,7 +39,7 @@ func (o origins) load(path string) (*yaml.Node, error) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // parse parses data named path into a mapping node (nil for an empty file).
-func (o origins) parse(path string, data []byte) (*yaml.Node, error) {
+func (o *origins) parse(path string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		msg := err.Error()
@@ -52,11 +59,12 @@ func (o origins) parse(path string, data []byte) (*yaml.Node, error) {
 		return nil, fmt.Errorf("%s:%d: values must be a mapping, not %s", path, root.Line, kindName(root))
 	}
 	o.mark(root, path)
+	o.src.Add(path, root)
 	return root, nil
 }
 
-func (o origins) mark(n *yaml.Node, path string) {
-	o[n] = path
+func (o *origins) mark(n *yaml.Node, path string) {
+	o.files[n] = path
 	for _, c := range n.Content {
 		o.mark(c, path)
 	}
@@ -66,19 +74,25 @@ func (o origins) mark(n *yaml.Node, path string) {
 }
 
 // clone deep-copies n keeping origins, so each app gets defaults of its own
-// (merging modifies the destination in place).
-func (o origins) clone(n *yaml.Node) *yaml.Node {
+// (merging modifies the destination in place). n comes from one file.
+func (o *origins) clone(n *yaml.Node) *yaml.Node {
 	if n == nil {
 		return nil
 	}
+	c := o.cloneNode(n)
+	o.src.Add(o.files[n], c)
+	return c
+}
+
+func (o *origins) cloneNode(n *yaml.Node) *yaml.Node {
 	c := *n
 	if len(n.Content) > 0 {
 		c.Content = make([]*yaml.Node, len(n.Content))
 		for i, x := range n.Content {
-			c.Content[i] = o.clone(x)
+			c.Content[i] = o.cloneNode(x)
 		}
 	}
-	o[&c] = o[n]
+	o.files[&c] = o.files[n]
 	return &c
 }
 
@@ -94,11 +108,11 @@ func merge(dst, src *yaml.Node) *yaml.Node {
 }
 
 // where names the place of n: "file:line".
-func (o origins) where(n *yaml.Node) string {
+func (o *origins) where(n *yaml.Node) string {
 	if n == nil {
 		return "values"
 	}
-	f := o[n]
+	f := o.files[n]
 	if f == "" {
 		f = "values"
 	}

@@ -34,12 +34,18 @@ func (s *solution) securedByGatekeeper(a *app) bool {
 func (s *solution) selectApps() error {
 	excluded := setOf(s.d.Exclude)
 	if len(s.d.Include) == 0 {
+		for _, name := range sortedKeys(s.invalid) {
+			return s.invalid[name]
+		}
 		s.included = sortedKeys(s.apps)
 	} else {
 		seen := map[string]bool{}
 		queue := []string{}
 		for _, name := range s.d.Include {
 			if s.apps[name] == nil {
+				if err := s.invalid[name]; err != nil {
+					return err
+				}
 				if excluded[name] {
 					return fmt.Errorf("-i %s: the application is also excluded (-ex)", name)
 				}

@@ -110,7 +110,7 @@ func create(root, goVersion string, rt map[string][]byte) (*Module, error) {
 	if err := f.AddGoStmt(goVersion); err != nil {
 		return nil, err
 	}
-	if err := addRuntime(f, m.RuntimeDir); err != nil {
+	if err := addRuntime(f, m.RuntimeDir, rt); err != nil {
 		return nil, err
 	}
 	if _, err := runtimeDeps(f, rt); err != nil {
@@ -126,10 +126,27 @@ func create(root, goVersion string, rt map[string][]byte) (*Module, error) {
 	return m, nil
 }
 
-func addRuntime(f *modfile.File, dir string) error {
+// addRuntime requires the runtime, replaced by its copy in dir, and the
+// runtime's own requirements as indirect ones: with module graph pruning the
+// main module must list every module that provides a package it builds.
+func addRuntime(f *modfile.File, dir string, rt map[string][]byte) error {
 	if err := f.AddRequire(runtimesrc.ModulePath, "v0.0.0"); err != nil {
 		return err
 	}
+	rtMod, err := modfile.ParseLax("go.mod", rt["go.mod"], nil)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, r := range f.Require {
+		have[r.Mod.Path] = true
+	}
+	for _, r := range rtMod.Require {
+		if !have[r.Mod.Path] {
+			f.AddNewRequire(r.Mod.Path, r.Mod.Version, true)
+		}
+	}
+	f.SetRequireSeparateIndirect(f.Require)
 	return f.AddReplace(runtimesrc.ModulePath, "", "./"+dir, "")
 }
 
@@ -230,10 +247,7 @@ func wire(dir string, rt map[string][]byte) (*Module, error) {
 		}
 		m.GoVersion = mustGo(rt)
 	}
-	if err := f.AddRequire(runtimesrc.ModulePath, "v0.0.0"); err != nil {
-		return nil, err
-	}
-	if err := f.AddReplace(runtimesrc.ModulePath, "", "./"+m.RuntimeDir, ""); err != nil {
+	if err := addRuntime(f, m.RuntimeDir, rt); err != nil {
 		return nil, err
 	}
 	if _, err := runtimeDeps(f, rt); err != nil {
