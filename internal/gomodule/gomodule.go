@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/semver"
 
 	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/internal/runtimesrc"
@@ -113,9 +112,6 @@ func create(root, goVersion string, rt map[string][]byte) (*Module, error) {
 	if err := addRuntime(f, m.RuntimeDir, rt); err != nil {
 		return nil, err
 	}
-	if _, err := runtimeDeps(f, rt); err != nil {
-		return nil, err
-	}
 	data, err := f.Format()
 	if err != nil {
 		return nil, err
@@ -148,36 +144,6 @@ func addRuntime(f *modfile.File, dir string, rt map[string][]byte) error {
 	}
 	f.SetRequireSeparateIndirect(f.Require)
 	return f.AddReplace(runtimesrc.ModulePath, "", "./"+dir, "")
-}
-
-// runtimeDeps adds the runtime's own requirements, marked indirect: with
-// module graph pruning a module lists every module that provides a package
-// it builds, and the replaced runtime copy needs yaml.v3.
-func runtimeDeps(f *modfile.File, rt map[string][]byte) (changed bool, err error) {
-	rf, err := modfile.ParseLax("go.mod", rt["go.mod"], nil)
-	if err != nil {
-		return false, fmt.Errorf("runtime go.mod: %w", err)
-	}
-	have := map[string]string{}
-	for _, r := range f.Require {
-		have[r.Mod.Path] = r.Mod.Version
-	}
-	for _, r := range rf.Require {
-		v, ok := have[r.Mod.Path]
-		switch {
-		case ok && semver.Compare(v, r.Mod.Version) >= 0:
-			continue
-		case ok:
-			err = f.AddRequire(r.Mod.Path, r.Mod.Version)
-		default:
-			f.AddNewRequire(r.Mod.Path, r.Mod.Version, true)
-		}
-		if err != nil {
-			return false, err
-		}
-		changed = true
-	}
-	return changed, nil
 }
 
 func putRuntime(files *fileset.Set, dir string, rt map[string][]byte) {
@@ -219,19 +185,9 @@ func wire(dir string, rt map[string][]byte) (*Module, error) {
 	}
 	switch {
 	case required && m.RuntimeDir != "":
-		// Wired already. Refresh the copy only where harness put it, and
-		// the runtime's requirements, which a newer runtime may have changed.
+		// Wired already. Refresh the copy only where harness put it.
 		if m.RuntimeDir == runtimesrc.DefaultDir {
 			putRuntime(m.Files, m.RuntimeDir, rt)
-			changed, err := runtimeDeps(f, rt)
-			if err != nil {
-				return nil, err
-			}
-			if changed {
-				if err := putModSum(m, f, dir, rt); err != nil {
-					return nil, err
-				}
-			}
 		}
 		return m, nil
 	case required:
@@ -250,30 +206,19 @@ func wire(dir string, rt map[string][]byte) (*Module, error) {
 	if err := addRuntime(f, m.RuntimeDir, rt); err != nil {
 		return nil, err
 	}
-	if _, err := runtimeDeps(f, rt); err != nil {
-		return nil, err
-	}
-	if err := putModSum(m, f, dir, rt); err != nil {
-		return nil, err
-	}
-	putRuntime(m.Files, m.RuntimeDir, rt)
-	return m, nil
-}
-
-// putModSum stages the edited go.mod and a go.sum holding the runtime's sums.
-func putModSum(m *Module, f *modfile.File, dir string, rt map[string][]byte) error {
 	f.Cleanup()
 	out, err := f.Format()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.Files.Put("go.mod", out, 0o644)
 	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return nil, err
 	}
 	m.Files.Put("go.sum", unionLines(sum, rt["go.sum"]), 0o644)
-	return nil
+	putRuntime(m.Files, m.RuntimeDir, rt)
+	return m, nil
 }
 
 func mustGo(rt map[string][]byte) string {
