@@ -54,9 +54,14 @@ func write(t *testing.T, name string, data []byte) {
 
 func goCmd(t *testing.T, dir string, args ...string) {
 	t.Helper()
+	goCmdEnv(t, dir, nil, args...)
+}
+
+func goCmdEnv(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -101,10 +106,13 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 		}
 		write(t, filepath.Join(root, "roundtrip", f), data)
 	}
+	diff := prepareDifferential(t, root, []string{"samples", "pets", "v31", "v20", "multi", "big"})
 	goCmd(t, root, "vet", "./...")
-	// Tests run where there are tests: the round trips and the scaffolded
-	// service tests; vet above already type-checked the rest.
-	goCmd(t, root, "test", "-count=1", "./roundtrip", "./applications/samples/backend/service", "./applications/pets/backend/service")
+	// Tests run where there are tests: the round trips, the differential
+	// runner and the scaffolded service tests; vet above already
+	// type-checked the rest.
+	goCmdEnv(t, root, []string{"DIFF_OUT=" + diff.out}, "test", "-count=1", "./roundtrip", "./difftest", "./applications/samples/backend/service", "./applications/pets/backend/service")
+	diff.check(t)
 }
 
 func snapshot(t *testing.T, root string) map[string]string {
