@@ -89,8 +89,8 @@ type diffGen struct {
 func newDiffGen(app string, spec *openapi.Spec) *diffGen {
 	g := &diffGen{app: app, doc: spec.Doc, skips: map[string]int{}}
 	if len(spec.Doc.Servers) > 0 {
-		if u, err := url.Parse(spec.Doc.Servers[0].URL); err == nil {
-			g.base = strings.TrimRight(u.Path, "/")
+		if p, err := spec.Doc.Servers[0].BasePath(); err == nil { // variables at their defaults
+			g.base = strings.TrimRight(p, "/")
 		}
 	}
 	return g
