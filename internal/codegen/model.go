@@ -72,8 +72,11 @@ func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
 type Body struct {
 	Kind        string // json text binary form multipart
 	ContentType string
-	Ref         *Ref // json
-	Required    bool
+	// ByType: another variant answers the same status, so the client
+	// tells them apart by Content-Type (all but the status's last variant).
+	ByType   bool
+	Ref      *Ref // json
+	Required bool
 }
 
 // Go is the request field's type.
@@ -106,8 +109,11 @@ type Response struct {
 	Code        int    // 0 for ranges and default
 	Kind        string // json text binary none
 	ContentType string
-	Ref         *Ref // json
-	Doc         string
+	// ByType: another variant answers the same status, so the client
+	// tells them apart by Content-Type (all but the status's last variant).
+	ByType bool
+	Ref    *Ref // json
+	Doc    string
 }
 
 // Go is the response body's type.
@@ -776,6 +782,7 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 			continue
 		}
 		kinds := map[string]bool{}
+		first := len(op.Responses)
 		for _, ct := range sortedKeys(rr.Value.Content) {
 			kind := contentKind(ct)
 			if kinds[kind] {
@@ -788,6 +795,9 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 				resp.Ref = b.ref(rr.Value.Content[ct].Schema, op.Name+label+"Body", op.File, ptr+".responses."+status)
 			}
 			op.Responses = append(op.Responses, resp)
+		}
+		for _, r := range op.Responses[first : len(op.Responses)-1] {
+			r.ByType = true
 		}
 	}
 }

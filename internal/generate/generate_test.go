@@ -54,9 +54,14 @@ func write(t *testing.T, name string, data []byte) {
 
 func goCmd(t *testing.T, dir string, args ...string) {
 	t.Helper()
+	goCmdEnv(t, dir, nil, args...)
+}
+
+func goCmdEnv(t *testing.T, dir string, env []string, args ...string) {
+	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off"), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -71,12 +76,24 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code")
 	}
-	root := solution(t, map[string]string{
+	specs := map[string]string{
 		"samples": fixtures.Path(t, "applications", "samples", "api", "openapi.yaml"),
 		"pets":    "testdata/pets/openapi.yaml",
 		"v31":     "../openapi/testdata/v31.yaml",
 		"v20":     "../openapi/testdata/v20.yaml",
-	})
+	}
+	// The corpus of public specs (testdata/corpus/README.md), one app each.
+	corpus, err := filepath.Glob("testdata/corpus/*.yaml")
+	if err != nil || len(corpus) == 0 {
+		t.Fatalf("corpus: %v", err)
+	}
+	diffApps := []string{"samples", "pets", "v31", "v20", "multi", "big"}
+	for _, f := range corpus {
+		app := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		specs[app] = f
+		diffApps = append(diffApps, app)
+	}
+	root := solution(t, specs)
 	// A multi-file spec with relative $refs and a recursive schema.
 	for _, f := range []string{"openapi.yaml", "params.yaml", "schemas/tree.yaml"} {
 		data, err := os.ReadFile(filepath.Join("../openapi/testdata/multi", f))
@@ -91,7 +108,7 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Apps) != 6 || len(res.Scaffolded) != 18 {
+	if len(res.Apps) != 6+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
 		t.Fatalf("apps %v, scaffolded %v", res.Apps, res.Scaffolded)
 	}
 	for _, f := range []string{"samples_test.go", "pets_test.go"} {
@@ -101,10 +118,13 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 		}
 		write(t, filepath.Join(root, "roundtrip", f), data)
 	}
+	diff := prepareDifferential(t, root, diffApps)
 	goCmd(t, root, "vet", "./...")
-	// Tests run where there are tests: the round trips and the scaffolded
-	// service tests; vet above already type-checked the rest.
-	goCmd(t, root, "test", "-count=1", "./roundtrip", "./applications/samples/backend/service", "./applications/pets/backend/service")
+	// Tests run where there are tests: the round trips, the differential
+	// runner and the scaffolded service tests; vet above already
+	// type-checked the rest.
+	goCmdEnv(t, root, []string{"DIFF_OUT=" + diff.out}, "test", "-count=1", "./roundtrip", "./difftest", "./applications/samples/backend/service", "./applications/pets/backend/service")
+	diff.check(t)
 }
 
 func snapshot(t *testing.T, root string) map[string]string {
