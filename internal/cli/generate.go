@@ -12,7 +12,7 @@ import (
 func NewGenerateCmd() *cobra.Command {
 	g := &generate.Generate{}
 	cmd := &cobra.Command{
-		Use:   "generate {servers|clients|all}",
+		Use:   "generate {servers|clients|all} [ROOT]",
 		Short: "Regenerate Go servers and clients from each application's OpenAPI file",
 		Long: `Regenerate the Go code of every application with api/openapi.yaml (OpenAPI
 3.0 or 3.1; Swagger 2.0 is converted), or of the applications named with -a.
@@ -35,10 +35,20 @@ and exits 1 when any would: the drift check for a solution's CI.`,
   harness-generate servers -a samples
 
   # In CI: fail when generated code is out of date
-  harness-generate all --check`,
-		Args:      exactArgs(1),
+  harness-generate all --check
+
+  # The solution in another folder (CloudHarness's positional path)
+  harness-generate all ../shop`,
+		Args:      rangeArgs(1, 2),
 		ValidArgs: []string{"servers", "clients", "all"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 2 {
+				// CloudHarness's positional solution path.
+				if cmd.Flags().Changed("root") {
+					return Usagef("give the solution's root either as ROOT or with --root, not both")
+				}
+				g.Root = args[1]
+			}
 			switch args[0] {
 			case "servers":
 				g.Servers = true
