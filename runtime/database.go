@@ -15,7 +15,8 @@ const (
 	// DatabasePasswordSecret is the application secret holding the database
 	// password the chart generates when harness.database.pass is empty.
 	DatabasePasswordSecret = "database-password"
-	// PostgresPort, MongoPort and Neo4jBoltPort are the database Services' client ports.
+	// PostgresPort, MongoPort and Neo4jBoltPort are the client ports when the
+	// values list none (the chart's Service exposes the values' ports).
 	PostgresPort  = 5432
 	MongoPort     = 27017
 	Neo4jBoltPort = 7687
@@ -28,7 +29,9 @@ type Database struct {
 	// Host is the database Service's name (harness.database.name, by default
 	// APP-db), or localhost from the developer's machine.
 	Host string
-	// Port is the engine's client port (postgres 5432, mongo 27017, neo4j bolt 7687).
+	// Port is the client port: the first of harness.database.TYPE.ports
+	// (neo4j: the one named bolt), by default postgres 5432, mongo 27017,
+	// neo4j 7687.
 	Port int
 	// User is harness.database.user.
 	User string
@@ -45,15 +48,30 @@ func (a *App) computeDatabase() Database {
 	if a.cfg.opts.Location == Local {
 		d.Host = "localhost"
 	}
+	// The client port as CloudHarness picks it from the ports the database's
+	// Service exposes: the first one, or neo4j's bolt port.
 	switch db.Type {
 	case values.Postgres:
-		d.Port, d.Name = PostgresPort, db.Postgres.InitialDB
+		d.Port, d.Name = portOf(db.Postgres.Ports, "", 0, PostgresPort), db.Postgres.InitialDB
 	case values.Mongo:
-		d.Port = MongoPort
+		d.Port = portOf(db.Mongo.Ports, "", 0, MongoPort)
 	case values.Neo4j:
-		d.Port = Neo4jBoltPort
+		d.Port = portOf(db.Neo4j.Ports, "bolt", 1, Neo4jBoltPort)
 	}
 	return d
+}
+
+// portOf returns the port called name, else the port at index i, else def.
+func portOf(ports []values.NamedPort, name string, i, def int) int {
+	for _, p := range ports {
+		if name != "" && p.Name == name && p.Port > 0 {
+			return p.Port
+		}
+	}
+	if i < len(ports) && ports[i].Port > 0 {
+		return ports[i].Port
+	}
+	return def
 }
 
 // DatabaseService is the name of the application's database Service.

@@ -179,6 +179,8 @@ const dbValues = `{
     "mongo_app": {"harness": {"database": {"auto": true, "type": "mongo", "user": "mnp", "pass": "p@ss:w/rd"}}},
     "graph": {"harness": {"database": {"auto": true, "name": "neo", "type": "neo4j", "user": "neo4j", "pass": "pw"}}},
     "lite": {"harness": {"database": {"auto": true, "type": "sqlite3"}}},
+    "ported": {"harness": {"database": {"auto": true, "type": "neo4j", "pass": "p", "neo4j": {"ports": [{"name": "http", "port": 1}, {"name": "bolt", "port": 17687}]}}}},
+    "pg_ported": {"harness": {"database": {"auto": true, "type": "postgres", "pass": "x", "postgres": {"ports": [{"name": "pg", "port": 6543}]}}}},
     "nodb": {"harness": {"database": {"auto": false, "type": "postgres"}}}
   }
 }`
@@ -211,6 +213,12 @@ func TestDatabase(t *testing.T) {
 		{app: "graph", loc: Local,
 			want: Database{Type: "neo4j", Host: "localhost", Port: 7687, User: "neo4j", Password: "pw"},
 			conn: "bolt://localhost:7687/"},
+		{app: "ported", loc: InCluster,
+			want: Database{Type: "neo4j", Host: "ported-db", Port: 17687, Password: "p"},
+			conn: "bolt://ported-db:17687/"},
+		{app: "pg-ported", loc: InCluster,
+			want: Database{Type: "postgres", Host: "pg-ported-db", Port: 6543, Password: "x"},
+			conn: "postgres://pg-ported-db:6543/?user=&password=x"},
 		{app: "lite", loc: InCluster,
 			errorMsg: `application "lite": harness.database.type "sqlite3": no connection for this database type`},
 		{app: "nodb", loc: InCluster, errIs: ErrNoDatabase,

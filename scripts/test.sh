@@ -17,6 +17,15 @@ step "tools"
 HARNESS_HELM="$(bash scripts/helm.sh)"
 export HARNESS_HELM
 echo "helm: $HARNESS_HELM"
+# etcd, kube-apiserver, kubectl for the tests against a real API server
+# (internal/kubetest, internal/e2e): built once into ~/.cache/harness/kube.
+if [ "${CI:-}" != "true" ] && [ "${HARNESS_SKIP_CLUSTER:-}" = "1" ]; then
+  echo "HARNESS_SKIP_CLUSTER=1: the tests against a real API server skip"
+else
+  HARNESS_KUBE_BIN="$(bash scripts/kube-binaries.sh)"
+  export HARNESS_KUBE_BIN
+  echo "kube: $HARNESS_KUBE_BIN"
+fi
 
 step "go vet"
 go vet ./...

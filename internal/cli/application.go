@@ -7,12 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/harness-sh/harness/internal/generate"
 	"github.com/harness-sh/harness/internal/scaffold"
 )
 
 // NewApplicationCmd returns `application NAME [-t TEMPLATE]...`.
 func NewApplicationCmd() *cobra.Command {
-	app := &scaffold.Application{}
+	app := &scaffold.Application{Generator: generate.Scaffolder{}}
 	cmd := &cobra.Command{
 		Use:   "application NAME",
 		Short: "Create applications/NAME from templates",

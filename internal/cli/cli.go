@@ -102,6 +102,16 @@ func exactArgs(n int) cobra.PositionalArgs {
 	}
 }
 
+// rangeArgs is cobra.RangeArgs with a usage error.
+func rangeArgs(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.RangeArgs(min, max)(cmd, args); err != nil {
+			return &UsageError{Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
+
 // Execute runs cmd with args and returns the process exit code, printing any
 // error to streams.Err. Interrupts cancel the command's context.
 func Execute(cmd *cobra.Command, args []string, s Streams) int {

@@ -62,6 +62,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"nope"}, ExitUsage, "unknown command"},
 		{"unknown flag", []string{"application", "x", "--nope"}, ExitUsage, "unknown flag: --nope"},
 		{"missing name", []string{"application"}, ExitUsage, "accepts 1 arg(s)"},
+		{"generate with ROOT and --root", []string{"generate", "all", dir, "--root", dir}, ExitUsage, "either as ROOT or with --root"},
+		{"generate with too many args", []string{"generate", "all", dir, dir}, ExitUsage, "accepts between 1 and 2 arg(s)"},
 		{"bad name", []string{"application", "Bad_Name", "--root", dir}, ExitUser, `application name "Bad_Name" must start with a lowercase letter`},
 		{"unknown template", []string{"application", "ok", "-t", "nope", "--root", dir}, ExitUser, `unknown template "nope"`},
 	}

@@ -94,6 +94,8 @@ type Backup struct {
 type Ingress struct {
 	// Enabled creates the Ingress.
 	Enabled bool `yaml:"enabled" json:"enabled"`
+	// Auto is in CloudHarness's schema (as on every generated artifact) but has no effect: Enabled decides.
+	Auto bool `yaml:"auto" json:"auto"`
 	// Name is the Ingress object's name.
 	Name string `yaml:"name" json:"name"`
 	// SSLRedirect redirects plain HTTP to HTTPS.

@@ -1,6 +1,6 @@
 // Scaffolded by harness; yours to edit.
 
-// Command {{.Name}} serves the {{.Name}} API.
+// Command samples serves the samples API.
 package main
 
 import (
@@ -13,8 +13,11 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+)
 
-	"{{.ImportPath}}/service"
+import (
+	samples "github.com/harness-sh/harness/applications/samples/backend/samples"
+	"github.com/harness-sh/harness/applications/samples/backend/service"
 	"github.com/harness-sh/harness/runtime"
 )
 
@@ -32,7 +35,7 @@ func run(log *slog.Logger) error {
 
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(port(log)),
-		Handler:           service.New().Handler(),
+		Handler:           samples.NewHandler(&service.Service{}, samples.Options{Logger: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -55,7 +58,8 @@ func run(log *slog.Logger) error {
 	return nil
 }
 
-// port is $PORT, else the deployment port from the solution's values, else 8080.
+// port is $PORT when set, else the deployment port from the solution's
+// values (harness.deployment.port), else 8080 (running locally, no values).
 func port(log *slog.Logger) int {
 	if p, err := strconv.Atoi(os.Getenv("PORT")); err == nil && p > 0 {
 		return p

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Generation speed, side by side in one run: harness-generate and
+# oapi-codegen v2 (pinned, installed into a cache dir) on the same
+# 500-operation spec (bench/genspec -resources 100). Prints the best of N
+# wall-clock runs of each, then compiles both outputs (time and max RSS).
+#   bash bench/generate.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+cache=${HARNESS_BENCH_CACHE:-$HOME/.cache/harness-bench}
+mkdir -p "$cache/bin"
+[ -x "$cache/bin/oapi-codegen" ] || GOBIN="$cache/bin" go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
+go build -o "$cache/bin/harness" ./cmd/harness
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+go run ./bench/genspec -resources 100 > "$work/spec.yaml"
+mkdir -p "$work/sol/applications/big/api" "$work/oapi"
+cp "$work/spec.yaml" "$work/sol/applications/big/api/openapi.yaml"
+printf 'module example.com/sol\n\ngo 1.24\n' > "$work/sol/go.mod"
+cat > "$work/oapi/cfg.yaml" <<CFG
+package: big
+generate: {std-http-server: true, models: true, strict-server: true}
+output: $work/oapi/big.gen.go
+CFG
+best() { sort -n | head -1; }
+t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+h=(); o=()
+for i in $(seq "$runs"); do
+  rm -rf "$work/sol/applications/big/backend"
+  h+=("$(t "$cache/bin/harness" generate servers --root "$work/sol")")
+  o+=("$(t "$cache/bin/oapi-codegen" -config "$work/oapi/cfg.yaml" "$work/spec.yaml")")
+done
+hb=$(printf '%s\n' "${h[@]}" | best); ob=$(printf '%s\n' "${o[@]}" | best)
+echo "generate 500 operations: harness ${hb} ms, oapi-codegen ${ob} ms (best of $runs; runs: harness ${h[*]} / oapi-codegen ${o[*]})"
+echo "ratio harness/oapi-codegen: $(awk "BEGIN{printf \"%.2f\", $hb/$ob}")"

@@ -1,0 +1,813 @@
+package codegen
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/harness-sh/harness/internal/names"
+	"github.com/harness-sh/harness/internal/openapi"
+)
+
+// Model is everything the templates print, computed from a spec: named
+// types and operations with deterministic Go names.
+type Model struct {
+	App, Package, Ident string
+	ImportPath          string // of the generated package
+	Title, Version      string
+	BasePath            string
+	Types               []*Type
+	Ops                 []*Op
+	Schemes             []*Scheme
+	Patterns            []Pattern
+	SpecJSON, SpecYAML  []byte
+}
+
+// Pattern is a package-level regular expression.
+type Pattern struct{ Name, Src string }
+
+// Op is an operation.
+type Op struct {
+	Name, ID       string
+	Method, Path   string
+	Route          string // the ServeMux pattern
+	Summary        string
+	File           string
+	Params         []*Param
+	Body           *Body
+	Responses      []*Response
+	Security       [][]string // alternatives, each the schemes that must all pass
+	SegmentPattern string     // regexp for paths ServeMux cannot express, or ""
+	SegmentParams  []string   // the capture groups' parameter keys, in order
+}
+
+// Request is the name of the operation's request type.
+func (o *Op) Request() string { return o.Name + "Request" }
+
+// Response is the name of the operation's response interface.
+func (o *Op) Response() string { return o.Name + "Response" }
+
+// Param is a path, query, header or cookie parameter.
+type Param struct {
+	Name     string // Go field
+	Key      string // as in the spec
+	In       string
+	Ref      *Ref // primitive or array of primitives
+	Required bool
+	Explode  bool
+	Sep      string // array separator when not exploded
+	Wildcard string // ServeMux wildcard for path parameters
+}
+
+// Pointer reports whether the request field is a pointer (optional scalar).
+func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
+
+// Body is a request body.
+type Body struct {
+	Kind        string // json text binary form multipart
+	ContentType string
+	// ByType: another variant answers the same status, so the client
+	// tells them apart by Content-Type (all but the status's last variant).
+	ByType   bool
+	Ref      *Ref // json
+	Required bool
+}
+
+// Go is the request field's type.
+func (b *Body) Go() string {
+	switch b.Kind {
+	case "json":
+		if !b.Required && b.Ref.Kind != KArray && b.Ref.Kind != KMap && b.Ref.Kind != KAny && !b.Ref.Nullable {
+			return "*" + b.Ref.Go()
+		}
+		return b.Ref.Go()
+	case "text":
+		return "string"
+	case "form":
+		return "url.Values"
+	case "multipart":
+		return "*multipart.Form"
+	}
+	return "[]byte"
+}
+
+// Pointer reports whether the body field is a pointer to the model.
+func (b *Body) Pointer() bool {
+	return b.Kind == "json" && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
+}
+
+// Response is one variant of an operation's response.
+type Response struct {
+	Type        string // Go type name
+	Status      string // as in the spec: 200, 4XX, default
+	Code        int    // 0 for ranges and default
+	Kind        string // json text binary none
+	ContentType string
+	// ByType: another variant answers the same status, so the client
+	// tells them apart by Content-Type (all but the status's last variant).
+	ByType bool
+	Ref    *Ref // json
+	Doc    string
+}
+
+// Go is the response body's type.
+func (r *Response) Go() string {
+	switch r.Kind {
+	case "json":
+		return r.Ref.Go()
+	case "text":
+		return "string"
+	}
+	return "[]byte"
+}
+
+// Scheme is a security scheme.
+type Scheme struct {
+	Name, Key string // Go constant suffix, spec key
+	Type      string // http, apiKey, oauth2, openIdConnect, mutualTLS
+	HTTP      string // bearer or basic for type http
+	In, Param string // apiKey
+}
+
+type builder struct {
+	spec     *openapi.Spec
+	types    map[*openapi3.Schema]*Type
+	named    []*Type
+	typeReg  *registry
+	fileReg  caseless
+	patterns map[string]string
+	errs     openapi.Errors
+}
+
+// Build computes the model of a loaded spec.
+func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
+	b := &builder{
+		spec:     spec,
+		types:    map[*openapi3.Schema]*Type{},
+		typeReg:  newRegistry(reservedNames...),
+		fileReg:  caseless{newRegistry("server_gen", "api_gen", "spec_gen", "helpers_gen", "client_gen")},
+		patterns: map[string]string{},
+	}
+	doc := spec.Doc
+	m := &Model{App: app, Package: names.GoPackage(app), Ident: names.GoIdent(app), ImportPath: importPath}
+	if doc.Info != nil {
+		m.Title, m.Version = doc.Info.Title, doc.Info.Version
+	}
+	m.BasePath = basePath(doc)
+	if doc.Components != nil {
+		// Schemas first, then components that are only a $ref to another
+		// (Go aliases of the type they name).
+		var declared []*Type
+		for _, k := range sortedKeys(doc.Components.Schemas) {
+			if sr := doc.Components.Schemas[k]; sr != nil && sr.Value != nil && sr.Ref == "" {
+				if _, dup := b.types[sr.Value]; dup {
+					continue
+				}
+				file := "model_" + b.fileReg.take(fileName(goName(k))) + "_gen.go"
+				declared = append(declared, b.declare(sr.Value, goName(k), file, "components.schemas."+k))
+			}
+		}
+		for _, t := range declared {
+			b.fill(t, doc.Components.Schemas[strings.TrimPrefix(t.schemaKey, "components.schemas.")].Value)
+		}
+		for _, k := range sortedKeys(doc.Components.Schemas) {
+			if sr := doc.Components.Schemas[k]; sr != nil && sr.Value != nil && sr.Ref != "" {
+				file := "model_" + b.fileReg.take(fileName(goName(k))) + "_gen.go"
+				target := b.ref(sr, goName(k), file, "components.schemas."+k)
+				if target.Kind == KNamed && target.Named.Name == goName(k) {
+					continue
+				}
+				t := &Type{Name: b.typeReg.take(goName(k)), File: file, Kind: TAlias, Alias: target, GoAlias: true}
+				b.named = append(b.named, t)
+			}
+		}
+		for _, k := range sortedKeys(doc.Components.SecuritySchemes) {
+			s := doc.Components.SecuritySchemes[k]
+			if s == nil || s.Value == nil {
+				continue
+			}
+			m.Schemes = append(m.Schemes, &Scheme{Name: goName(k), Key: k, Type: s.Value.Type, HTTP: strings.ToLower(s.Value.Scheme), In: s.Value.In, Param: s.Value.Name})
+		}
+	}
+	ops, err := b.operations(m)
+	if err != nil {
+		return nil, err
+	}
+	m.Ops = ops
+	m.Types = b.named
+	setPointers(m.Types)
+	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
+	for _, name := range sortedKeys(b.patterns) {
+		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
+	}
+	sort.Slice(m.Patterns, func(i, j int) bool { return m.Patterns[i].Name < m.Patterns[j].Name })
+	if len(b.errs) > 0 {
+		return nil, b.errs
+	}
+	return m, nil
+}
+
+// reservedNames are the generated package's own exported names.
+var reservedNames = []string{"API", "Options", "Credentials", "Date", "ValidationError", "ErrNotImplemented",
+	"StatusError", "NewHandler", "SpecJSON", "SpecYAML", "BasePath", "Handler"}
+
+func basePath(doc *openapi3.T) string {
+	if len(doc.Servers) == 0 || doc.Servers[0] == nil {
+		return ""
+	}
+	raw := doc.Servers[0].URL
+	if strings.Contains(raw, "{") {
+		// Server variables: take the default values.
+		for name, v := range doc.Servers[0].Variables {
+			if v != nil {
+				raw = strings.ReplaceAll(raw, "{"+name+"}", v.Default)
+			}
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || strings.Contains(u.Path, "{") {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
+}
+
+// namedType returns the named type for a schema, creating it (and the named
+// types of its inline parts) on first sight. Schemas are identified by
+// pointer, so $refs to one component share its type and cycles terminate.
+func (b *builder) namedType(s *openapi3.Schema, name, file, ptr string) *Type {
+	if t, ok := b.types[s]; ok {
+		return t
+	}
+	t := b.declare(s, name, file, ptr)
+	b.fill(t, s)
+	return t
+}
+
+// declare registers the named type of a schema without filling it, so that
+// references met while filling another type find it.
+func (b *builder) declare(s *openapi3.Schema, name, file, ptr string) *Type {
+	t := &Type{Name: b.typeReg.take(name), File: file, Doc: firstLine(s.Description, s.Title), schemaKey: ptr}
+	b.types[s] = t
+	b.named = append(b.named, t)
+	return t
+}
+
+func (b *builder) fill(t *Type, s *openapi3.Schema) {
+	name, file, ptr := t.Name, t.File, t.schemaKey
+	_ = name
+	typ, _, multi := schemaType(s)
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		t.Kind = TUnion
+		alts, one := s.OneOf, true
+		if len(alts) == 0 {
+			alts, one = s.AnyOf, false
+		}
+		t.OneOf = one
+		if s.Discriminator != nil {
+			t.Discriminator = s.Discriminator.PropertyName
+		}
+		vreg := newRegistry()
+		for i, a := range alts {
+			r := b.ref(a, t.Name+"OneOf"+strconv.Itoa(i+1), file, fmt.Sprintf("%s.oneOf.%d", ptr, i))
+			vname := variantName(r)
+			v := &Variant{Name: vreg.take(vname), Ref: r}
+			if t.Discriminator != "" && a.Ref != "" {
+				v.Values = discriminatorValues(s.Discriminator, a.Ref)
+			}
+			t.Variants = append(t.Variants, v)
+		}
+	case len(s.AllOf) > 0 && allObjects(s):
+		t.Kind = TStruct
+		props, req := flatten(s, 0)
+		b.fields(t, props, req, file, ptr)
+	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
+		t.Kind = TEnum
+		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
+		t.Values = enumValues(t.Name, t.EnumBase, s.Enum)
+	case typ == "object" && len(s.Properties) > 0:
+		t.Kind = TStruct
+		props, req := flatten(s, 0)
+		b.fields(t, props, req, file, ptr)
+	default:
+		t.Kind = TAlias
+		t.Alias = b.inline(s, t.Name, file, ptr)
+		t.Alias.Nullable = false
+	}
+}
+
+func variantName(r *Ref) string {
+	switch r.Kind {
+	case KNamed:
+		return r.Named.Name
+	case KPrim:
+		return goName(r.Prim)
+	case KArray:
+		return variantName(r.Elem) + "List"
+	case KMap:
+		return variantName(r.Elem) + "Map"
+	}
+	return "Any"
+}
+
+func discriminatorValues(d *openapi3.Discriminator, ref string) []string {
+	var out []string
+	for _, k := range sortedKeys(d.Mapping) {
+		if d.Mapping[k].Ref == ref || strings.HasSuffix(ref, "/"+d.Mapping[k].Ref) || d.Mapping[k].Ref == lastSegment(ref) {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, lastSegment(ref))
+	}
+	return out
+}
+
+func lastSegment(ref string) string { return ref[strings.LastIndex(ref, "/")+1:] }
+
+func allObjects(s *openapi3.Schema) bool {
+	for _, a := range s.AllOf {
+		if a.Value == nil {
+			return false
+		}
+		typ, _, _ := schemaType(a.Value)
+		if typ != "object" && typ != "" || len(a.Value.OneOf)+len(a.Value.AnyOf) > 0 || len(a.Value.AllOf) > 0 && !allObjects(a.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// flatten merges allOf members' properties and required lists into one.
+func flatten(s *openapi3.Schema, depth int) (openapi3.Schemas, []string) {
+	props := openapi3.Schemas{}
+	var req []string
+	if depth > 32 {
+		return props, req
+	}
+	for _, a := range s.AllOf {
+		if a.Value == nil {
+			continue
+		}
+		p, r := flatten(a.Value, depth+1)
+		for k, v := range p {
+			props[k] = v
+		}
+		req = append(req, r...)
+	}
+	for k, v := range s.Properties {
+		props[k] = v
+	}
+	return props, append(req, s.Required...)
+}
+
+func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, file, ptr string) {
+	req := map[string]bool{}
+	for _, r := range required {
+		req[r] = true
+	}
+	freg := newRegistry()
+	for _, k := range sortedKeys(props) {
+		p := props[k]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		if p.Value.ReadOnly && false {
+			continue
+		}
+		r := b.ref(p, t.Name+goName(k), file, ptr+".properties."+k)
+		f := &Field{Name: freg.take(goName(k)), JSON: k, Ref: r, Required: req[k], Doc: firstLine(p.Value.Description, p.Value.Title)}
+		t.Fields = append(t.Fields, f)
+	}
+	// Go names of fields are unique; a property named like a method would
+	// not clash because generated types have no exported methods on structs.
+}
+
+// ref returns the use of a schema: a named type for $refs to components,
+// inline enums, objects and unions; a primitive, array or map otherwise.
+func (b *builder) ref(sr *openapi3.SchemaRef, hoist, file, ptr string) *Ref {
+	if sr == nil || sr.Value == nil {
+		return &Ref{Kind: KAny}
+	}
+	s := sr.Value
+	if t, ok := b.types[s]; ok {
+		_, null, _ := schemaType(s)
+		return &Ref{Kind: KNamed, Named: t, Nullable: null}
+	}
+	if sr.Ref != "" && strings.Contains(sr.Ref, "#/components/schemas/") && !strings.HasPrefix(sr.Ref, "#") {
+		// A component of another file: named after its key.
+		t := b.namedType(s, goName(lastSegment(sr.Ref)), file, ptr)
+		return &Ref{Kind: KNamed, Named: t}
+	}
+	if sr.Ref != "" && !strings.HasPrefix(sr.Ref, "#/components/schemas/") {
+		// A schema in another file (schemas/tree.yaml#/Tree): a named type
+		// after its last segment, so recursion through it terminates.
+		t := b.namedType(s, goName(lastSegment(strings.TrimSuffix(sr.Ref, ".yaml"))), file, ptr)
+		return &Ref{Kind: KNamed, Named: t}
+	}
+	return b.inline(s, hoist, file, ptr)
+}
+
+func (b *builder) inline(s *openapi3.Schema, hoist, file, ptr string) *Ref {
+	typ, null, multi := schemaType(s)
+	hoisted := func() *Ref {
+		return &Ref{Kind: KNamed, Named: b.namedType(s, hoist, file, ptr), Nullable: null}
+	}
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		return hoisted()
+	case len(s.AllOf) == 1 && len(s.Properties) == 0:
+		r := b.ref(s.AllOf[0], hoist, file, ptr+".allOf.0")
+		r2 := *r
+		r2.Nullable = r.Nullable || null
+		return &r2
+	case len(s.AllOf) > 0 && allObjects(s):
+		return hoisted()
+	case multi:
+		return &Ref{Kind: KAny}
+	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number"):
+		return hoisted()
+	}
+	r := &Ref{Nullable: null}
+	switch typ {
+	case "object":
+		if len(s.Properties) > 0 {
+			return hoisted()
+		}
+		r.Kind = KMap
+		if ap := s.AdditionalProperties.Schema; ap != nil {
+			r.Elem = b.ref(ap, hoist+"Value", file, ptr+".additionalProperties")
+		} else {
+			r.Elem = &Ref{Kind: KAny}
+		}
+		r.Checks.MinProps = nonZero(s.MinProps)
+		r.Checks.MaxProps = s.MaxProps
+		return r
+	case "array":
+		r.Kind = KArray
+		r.Elem = b.ref(s.Items, hoist+"Item", file, ptr+".items")
+		r.Checks.MinItems = nonZero(s.MinItems)
+		r.Checks.MaxItems = s.MaxItems
+		r.Checks.Unique = s.UniqueItems
+		return r
+	case "string", "integer", "number", "boolean":
+		r.Kind = KPrim
+		r.Prim = primFor(typ, s.Format)
+		b.checks(r, s)
+		return r
+	}
+	return &Ref{Kind: KAny}
+}
+
+func nonZero(u uint64) *uint64 {
+	if u == 0 {
+		return nil
+	}
+	return &u
+}
+
+func (b *builder) checks(r *Ref, s *openapi3.Schema) {
+	c := &r.Checks
+	switch r.Prim {
+	case "string":
+		c.MinLength = nonZero(s.MinLength)
+		c.MaxLength = s.MaxLength
+		if s.Pattern != "" {
+			if _, err := regexp.Compile(s.Pattern); err == nil {
+				c.Pattern = b.pattern(s.Pattern)
+				c.PatternSrc = s.Pattern
+			}
+		}
+		switch s.Format {
+		case "uuid", "email", "ipv4", "ipv6", "uri", "hostname":
+			c.Format = s.Format
+		}
+	case "int32", "int64", "float32", "float64":
+		c.Min, c.Max, c.MultipleOf = s.Min, s.Max, s.MultipleOf
+		c.ExclMin, c.ExclMax = s.ExclusiveMin.IsTrue(), s.ExclusiveMax.IsTrue()
+		if v := s.ExclusiveMin.Value; v != nil {
+			c.Min, c.ExclMin = v, true
+		}
+		if v := s.ExclusiveMax.Value; v != nil {
+			c.Max, c.ExclMax = v, true
+		}
+	}
+}
+
+// pattern names a package-level regexp; equal sources share one.
+func (b *builder) pattern(src string) string {
+	for name, s := range b.patterns {
+		if s == src {
+			return name
+		}
+	}
+	name := "pattern" + strconv.Itoa(len(b.patterns)+1)
+	b.patterns[name] = src
+	return name
+}
+
+func firstLine(ss ...string) string {
+	for _, s := range ss {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			s = s[:i]
+		}
+		return strings.TrimSpace(s)
+	}
+	return ""
+}
+
+var statusOrder = map[string]int{"1XX": 199, "2XX": 299, "3XX": 399, "4XX": 499, "5XX": 599, "default": 1000}
+
+func (b *builder) operations(m *Model) ([]*Op, error) {
+	doc := b.spec.Doc
+	opReg := newRegistry()
+	var ops []*Op
+	paths := doc.Paths.Map()
+	for _, path := range sortedKeys(paths) {
+		item := paths[path]
+		if item == nil {
+			continue
+		}
+		for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodOptions, http.MethodHead, http.MethodPatch, http.MethodTrace} {
+			o := item.GetOperation(method)
+			if o == nil {
+				continue
+			}
+			id := o.OperationID
+			if id == "" {
+				id = strings.ToLower(method) + " " + path
+			}
+			op := &Op{Name: b.opName(opReg, goName(id)), ID: o.OperationID, Method: method, Path: path, Summary: firstLine(o.Summary, o.Description)}
+			ops = append(ops, op)
+			ptr := "paths." + path + "." + strings.ToLower(method)
+			op.File = "op_" + b.fileReg.take(fileName(op.Name)) + "_gen.go"
+			b.params(op, item.Parameters, o.Parameters, ptr)
+			b.route(m, op)
+			b.body(op, o.RequestBody, ptr)
+			b.responses(op, o.Responses, ptr)
+			sec := doc.Security
+			if o.Security != nil {
+				sec = *o.Security
+			}
+			for _, req := range sec {
+				alt := []string{}
+				for _, k := range sortedKeys(req) {
+					alt = append(alt, k)
+				}
+				op.Security = append(op.Security, alt)
+			}
+		}
+	}
+	sort.SliceStable(ops, func(i, j int) bool { return ops[i].Name < ops[j].Name })
+	// Op type names share the type namespace; take them after the schemas.
+	return ops, nil
+}
+
+// opName picks an operation name whose request and response type names
+// are free too.
+func (b *builder) opName(opReg *registry, name string) string {
+	for i := 1; ; i++ {
+		n := name
+		if i > 1 {
+			n += strconv.Itoa(i)
+		}
+		if opReg.taken[n] || b.typeReg.taken[n+"Request"] || b.typeReg.taken[n+"Response"] {
+			continue
+		}
+		opReg.take(n)
+		b.typeReg.take(n + "Request")
+		b.typeReg.take(n + "Response")
+		return n
+	}
+}
+
+func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr string) {
+	byKey := map[string]*openapi3.Parameter{}
+	var order []string
+	for _, list := range []openapi3.Parameters{pathLevel, opLevel} {
+		for _, pr := range list {
+			if pr == nil || pr.Value == nil {
+				continue
+			}
+			k := pr.Value.In + ":" + pr.Value.Name
+			if _, ok := byKey[k]; !ok {
+				order = append(order, k)
+			}
+			byKey[k] = pr.Value
+		}
+	}
+	reg := newRegistry("Body")
+	wild := 0
+	for _, k := range order {
+		p := byKey[k]
+		var r *Ref
+		if p.Schema != nil {
+			r = b.ref(p.Schema, op.Name+goName(p.Name), op.File, ptr+".parameters")
+		} else {
+			r = &Ref{Kind: KPrim, Prim: "string"}
+		}
+		if !paramRef(r) {
+			r = &Ref{Kind: KPrim, Prim: "string"}
+		}
+		r.Nullable = false
+		explode := p.In == "query" || p.In == "cookie"
+		if p.Explode != nil {
+			explode = *p.Explode
+		}
+		sep := ","
+		switch p.Style {
+		case "spaceDelimited":
+			sep = " "
+		case "pipeDelimited":
+			sep = "|"
+		}
+		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep}
+		if p.In == "path" {
+			param.Wildcard = "p" + strconv.Itoa(wild)
+			wild++
+		}
+		op.Params = append(op.Params, param)
+	}
+}
+
+// paramRef reports whether a parameter's type can be parsed from strings:
+// primitives, enums of primitives, and arrays of those.
+func paramRef(r *Ref) bool {
+	switch r.Kind {
+	case KPrim:
+		return r.Prim != "bytes"
+	case KNamed:
+		return r.Named.Kind == TEnum || r.Named.Kind == TAlias && r.Named.Alias.Kind == KPrim && r.Named.Alias.Prim != "bytes"
+	case KArray:
+		return r.Elem.Kind != KArray && paramRef(r.Elem)
+	}
+	return false
+}
+
+var segWild = regexp.MustCompile(`\{([^}]+)\}`)
+
+// route computes the ServeMux pattern. A segment that is exactly {name}
+// becomes a wildcard; a segment mixing text and parameters ({name}.json)
+// becomes a wildcard matched against a regexp in the handler.
+func (b *builder) route(m *Model, op *Op) {
+	byKey := map[string]*Param{}
+	for _, p := range op.Params {
+		if p.In == "path" {
+			byKey[p.Key] = p
+		}
+	}
+	segs := strings.Split(strings.TrimPrefix(op.Path, "/"), "/")
+	var out []string
+	var re []string
+	mixed := false
+	for i, seg := range segs {
+		if m := segWild.FindStringSubmatch(seg); m != nil && m[0] == seg {
+			if p := byKey[m[1]]; p != nil {
+				out = append(out, "{"+p.Wildcard+"}")
+				re = append(re, "([^/]+)")
+				op.SegmentParams = append(op.SegmentParams, m[1])
+				continue
+			}
+		}
+		if strings.Contains(seg, "{") {
+			mixed = true
+			out = append(out, "{s"+strconv.Itoa(i)+"}")
+			var part strings.Builder
+			last := 0
+			for _, loc := range segWild.FindAllStringIndex(seg, -1) {
+				part.WriteString(regexp.QuoteMeta(seg[last:loc[0]]) + "([^/]+?)")
+				last = loc[1]
+			}
+			part.WriteString(regexp.QuoteMeta(seg[last:]))
+			re = append(re, part.String())
+			for _, mm := range segWild.FindAllStringSubmatch(seg, -1) {
+				op.SegmentParams = append(op.SegmentParams, mm[1])
+			}
+			continue
+		}
+		out = append(out, escapeRoute(seg))
+		re = append(re, regexp.QuoteMeta(seg))
+	}
+	route := m.BasePath + "/" + strings.Join(out, "/")
+	if strings.HasSuffix(route, "/") {
+		route += "{$}"
+	}
+	op.Route = op.Method + " " + route
+	if mixed {
+		op.SegmentPattern = "^" + regexp.QuoteMeta(m.BasePath) + "/" + strings.Join(re, "/") + "$"
+	} else {
+		op.SegmentParams = nil
+	}
+}
+
+// escapeRoute keeps literal braces and $ of a path out of ServeMux's syntax.
+func escapeRoute(seg string) string {
+	return strings.NewReplacer("{", "%7B", "}", "%7D").Replace(seg)
+}
+
+func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
+	if rb == nil || rb.Value == nil || len(rb.Value.Content) == 0 {
+		return
+	}
+	ct, mt := pickContent(rb.Value.Content)
+	body := &Body{ContentType: ct, Required: rb.Value.Required, Kind: contentKind(ct)}
+	if body.Kind == "json" {
+		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
+	}
+	op.Body = body
+}
+
+// pickContent chooses the media type generated code handles: JSON first.
+func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
+	keys := sortedKeys(c)
+	for _, k := range keys {
+		if contentKind(k) == "json" {
+			return k, c[k]
+		}
+	}
+	return keys[0], c[keys[0]]
+}
+
+func contentKind(ct string) string {
+	ct = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	switch {
+	case ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "*/*" && false:
+		return "json"
+	case strings.HasPrefix(ct, "text/"):
+		return "text"
+	case ct == "application/x-www-form-urlencoded":
+		return "form"
+	case strings.HasPrefix(ct, "multipart/"):
+		return "multipart"
+	}
+	return "binary"
+}
+
+func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
+	if rs == nil {
+		return
+	}
+	m := rs.Map()
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return statusRank(keys[i]) < statusRank(keys[j]) })
+	for _, status := range keys {
+		rr := m[status]
+		if rr == nil || rr.Value == nil {
+			continue
+		}
+		code, _ := strconv.Atoi(status)
+		if code < 100 || code > 599 {
+			code = 0
+		}
+		label := strings.ToUpper(status)
+		if status == "default" {
+			label = "Default"
+		}
+		doc := ""
+		if rr.Value.Description != nil {
+			doc = firstLine(*rr.Value.Description)
+		}
+		if len(rr.Value.Content) == 0 {
+			op.Responses = append(op.Responses, &Response{Type: b.typeReg.take(op.Name + label + "Response"), Status: status, Code: code, Kind: "none", Doc: doc})
+			continue
+		}
+		kinds := map[string]bool{}
+		first := len(op.Responses)
+		for _, ct := range sortedKeys(rr.Value.Content) {
+			kind := contentKind(ct)
+			if kinds[kind] {
+				continue // one variant per kind: application/json and application/problem+json share one
+			}
+			kinds[kind] = true
+			resp := &Response{Status: status, Code: code, Kind: kind, ContentType: ct, Doc: doc}
+			resp.Type = b.typeReg.take(op.Name + label + goName(kind) + "Response")
+			if kind == "json" {
+				resp.Ref = b.ref(rr.Value.Content[ct].Schema, op.Name+label+"Body", op.File, ptr+".responses."+status)
+			}
+			op.Responses = append(op.Responses, resp)
+		}
+		for _, r := range op.Responses[first : len(op.Responses)-1] {
+			r.ByType = true
+		}
+	}
+}
+
+func statusRank(s string) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if r, ok := statusOrder[strings.ToUpper(s)]; ok {
+		return r
+	}
+	return statusOrder["default"]
+}

@@ -1,0 +1,356 @@
+// Package generate is the `harness-generate` verb: for each application with
+// an api/openapi.yaml it renders the generated server and client packages
+// and the user-owned files in memory, then writes only what changed.
+//
+// Ownership is explicit. A generated package directory holds a manifest,
+// .harness-generated, listing the files harness wrote there; those files are
+// rewritten whole, and the ones no longer produced (a removed operation or
+// schema) are deleted. Nothing else in the directory is touched. User-owned
+// files (backend/main.go, backend/service/...) are written only when absent.
+package generate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/harness-sh/harness/internal/codegen"
+	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/internal/gomodule"
+	"github.com/harness-sh/harness/internal/names"
+	"github.com/harness-sh/harness/internal/openapi"
+)
+
+// ManifestName is the file in a generated directory listing what harness wrote there.
+const ManifestName = ".harness-generated"
+
+// SpecPath is an application's OpenAPI file, relative to its folder.
+const SpecPath = "api/openapi.yaml"
+
+// Generate regenerates the code of a solution's applications.
+type Generate struct {
+	Root    string   // the solution root, holding applications/
+	Apps    []string // only these applications; empty means all with a spec
+	Servers bool     // the server package and the user-owned scaffolds
+	Clients bool     // the client package
+	Check   bool     // write nothing; report what would change
+}
+
+// Result lists what Run did (or, with Check, would do), as slash paths
+// relative to the root.
+type Result struct {
+	Apps       []string
+	Written    []string // generated files created or changed
+	Deleted    []string // generated files no longer produced
+	Scaffolded []string // user-owned files created
+}
+
+// Changed reports whether anything was (or would be) written or deleted.
+func (r *Result) Changed() bool {
+	return len(r.Written)+len(r.Deleted)+len(r.Scaffolded) > 0
+}
+
+// Run generates every selected application. All applications are rendered
+// before anything is written, so an invalid spec leaves every file as it was.
+func (g *Generate) Run(ctx context.Context) (*Result, error) {
+	root, err := filepath.Abs(g.Root)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := g.selectApps(root)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	var plans []*plan
+	for _, app := range apps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := planApp(ctx, root, app, g.Servers, g.Clients)
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, p)
+		res.Apps = append(res.Apps, app)
+	}
+	for _, p := range plans {
+		p.diff(res)
+	}
+	if g.Check {
+		return res, nil
+	}
+	for _, p := range plans {
+		if err := p.write(); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// Options are the choices of App.
+type Options struct {
+	Servers, Clients, Check bool
+}
+
+// App generates one application of the solution at root, for callers such
+// as the scaffolder once the application's folder exists.
+func App(ctx context.Context, root, app string, opts Options) (*Result, error) {
+	g := &Generate{Root: root, Apps: []string{app}, Servers: opts.Servers, Clients: opts.Clients, Check: opts.Check}
+	return g.Run(ctx)
+}
+
+func (g *Generate) selectApps(root string) ([]string, error) {
+	if len(g.Apps) > 0 {
+		var out []string
+		seen := map[string]bool{}
+		for _, a := range g.Apps {
+			if err := names.ValidateApp(a); err != nil {
+				return nil, err
+			}
+			if _, err := os.Stat(filepath.Join(root, "applications", a, filepath.FromSlash(SpecPath))); err != nil {
+				if _, derr := os.Stat(filepath.Join(root, "applications", a)); derr != nil {
+					return nil, fmt.Errorf("applications/%s does not exist", a)
+				}
+				return nil, fmt.Errorf("applications/%s has no %s to generate from", a, SpecPath)
+			}
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+		sort.Strings(out)
+		return out, nil
+	}
+	entries, err := os.ReadDir(filepath.Join(root, "applications"))
+	if err != nil {
+		return nil, fmt.Errorf("no applications/ folder in %s: run harness-generate from the solution's root", root)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, "applications", e.Name(), filepath.FromSlash(SpecPath))); err == nil {
+			if names.ValidateApp(e.Name()) != nil {
+				continue // not an application harness can name (e.g. a Python app with _)
+			}
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// plan is one application's rendered files, before writing.
+type plan struct {
+	root     string
+	appDir   string                   // absolute
+	dirs     map[string]codegen.Files // generated dir (relative to appDir) -> files
+	scaffold codegen.Files            // relative to appDir, written only when absent
+	// Filled by diff.
+	writes  map[string][]byte // absolute path -> content
+	deletes []string          // absolute paths
+}
+
+func planApp(ctx context.Context, root, app string, servers, clients bool) (*plan, error) {
+	appDir := filepath.Join(root, "applications", app)
+	specFile := filepath.Join(appDir, filepath.FromSlash(SpecPath))
+	spec, err := openapi.Load(ctx, specFile)
+	if err != nil {
+		return nil, relativeErrors(root, err)
+	}
+	mod, err := gomodule.Plan(root)
+	if err != nil {
+		return nil, fmt.Errorf("find the Go module of %s: %w", app, err)
+	}
+	pkg := names.GoPackage(app)
+	pkgDir := path.Join("backend", pkg)
+	importPath, err := mod.ImportPath(filepath.Join(appDir, filepath.FromSlash(pkgDir)))
+	if err != nil {
+		return nil, err
+	}
+	files, err := Render(spec, app, importPath, servers, clients)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{root: root, appDir: appDir, dirs: map[string]codegen.Files{}, scaffold: codegen.Files{}}
+	for name, data := range files.Generated {
+		dir, base := path.Split(name)
+		dir = strings.TrimSuffix(dir, "/")
+		if p.dirs[dir] == nil {
+			p.dirs[dir] = codegen.Files{}
+		}
+		p.dirs[dir][base] = data
+	}
+	if clients && p.dirs[path.Join(pkgDir, "client")] == nil {
+		p.dirs[path.Join(pkgDir, "client")] = codegen.Files{}
+	}
+	if servers && p.dirs[pkgDir] == nil {
+		p.dirs[pkgDir] = codegen.Files{}
+	}
+	p.scaffold = files.Scaffold
+	return p, nil
+}
+
+// Rendered is an application's code: generated files and user-owned ones,
+// slash paths relative to the application folder.
+type Rendered struct {
+	Generated codegen.Files
+	Scaffold  codegen.Files
+}
+
+// Render produces an application's files from a loaded spec without
+// touching the disk.
+func Render(spec *openapi.Spec, app, importPath string, servers, clients bool) (*Rendered, error) {
+	m, err := codegen.Build(spec, app, importPath)
+	if err != nil {
+		return nil, err
+	}
+	pkgDir := path.Join("backend", names.GoPackage(app))
+	out := &Rendered{Generated: codegen.Files{}, Scaffold: codegen.Files{}}
+	if servers {
+		files, err := codegen.Server(spec, m)
+		if err != nil {
+			return nil, err
+		}
+		for n, d := range files {
+			out.Generated[path.Join(pkgDir, n)] = d
+		}
+		sc, err := codegen.Scaffold(m)
+		if err != nil {
+			return nil, err
+		}
+		for n, d := range sc {
+			out.Scaffold[path.Join("backend", n)] = d
+		}
+	}
+	if clients {
+		files, err := codegen.Client(m)
+		if err != nil {
+			return nil, err
+		}
+		for n, d := range files {
+			out.Generated[path.Join(pkgDir, "client", n)] = d
+		}
+	}
+	return out, nil
+}
+
+// relativeErrors names spec files relative to the solution root, as the user
+// typed them.
+func relativeErrors(root string, err error) error {
+	for _, e := range openapi.AsErrors(err) {
+		if r, rerr := filepath.Rel(root, e.File); rerr == nil && !strings.HasPrefix(r, "..") {
+			e.File = filepath.ToSlash(r)
+		}
+	}
+	return err
+}
+
+func manifest(files codegen.Files) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Files harness-generate wrote in this folder; it rewrites and deletes only these.\n")
+	for _, n := range files.Paths() {
+		b.WriteString(n + "\n")
+	}
+	return b.Bytes()
+}
+
+func readManifest(file string) ([]string, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.ContainsAny(l, `/\`) || l == ".." || l == "." {
+			continue // a manifest names files of its own folder only
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (p *plan) diff(res *Result) {
+	p.writes = map[string][]byte{}
+	rel := func(abs string) string {
+		r, _ := filepath.Rel(p.root, abs)
+		return filepath.ToSlash(r)
+	}
+	for _, dir := range sortedKeys(p.dirs) {
+		files := p.dirs[dir]
+		absDir := filepath.Join(p.appDir, filepath.FromSlash(dir))
+		old, _ := readManifest(filepath.Join(absDir, ManifestName))
+		all := codegen.Files{}
+		for n, d := range files {
+			all[n] = d
+		}
+		all[ManifestName] = manifest(files)
+		for _, n := range all.Paths() {
+			abs := filepath.Join(absDir, n)
+			cur, err := os.ReadFile(abs)
+			if err == nil && bytes.Equal(cur, all[n]) {
+				continue
+			}
+			p.writes[abs] = all[n]
+			res.Written = append(res.Written, rel(abs))
+		}
+		for _, n := range old {
+			if _, ok := all[n]; ok {
+				continue
+			}
+			abs := filepath.Join(absDir, n)
+			if _, err := os.Lstat(abs); err == nil {
+				p.deletes = append(p.deletes, abs)
+				res.Deleted = append(res.Deleted, rel(abs))
+			}
+		}
+	}
+	for _, n := range p.scaffold.Paths() {
+		abs := filepath.Join(p.appDir, filepath.FromSlash(n))
+		if _, err := os.Lstat(abs); err == nil {
+			continue
+		}
+		p.writes[abs] = p.scaffold[n]
+		res.Scaffolded = append(res.Scaffolded, rel(abs))
+	}
+}
+
+// write puts every file in place atomically (temp file and rename), then
+// deletes the files no longer generated.
+func (p *plan) write() error {
+	for _, abs := range sortedKeys(p.writes) {
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return err
+		}
+		if err := fileset.WriteFileAtomic(abs, p.writes[abs], 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", abs, err)
+		}
+	}
+	for _, abs := range p.deletes {
+		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete %s: %w", abs, err)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

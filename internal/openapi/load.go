@@ -1,0 +1,290 @@
+// Package openapi loads an application's API description for the generator:
+// OpenAPI 3.0 and 3.1 as they are, Swagger 2.0 converted to 3.0, with local
+// and relative-file $refs and circular schemas. kin-openapi does the loading
+// and validation; this package puts a file and line on every problem by
+// reading the same file with yaml.v3, so a user sees
+// `api/openapi.yaml:42: paths./pets/{id}.get: ...` and not a bare message.
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// Spec is a loaded, validated document.
+type Spec struct {
+	File    string      // the path given to Load
+	Version Version     // the dialect of the file (2.0 is converted to 3.0 in Doc)
+	Doc     *openapi3.T // the resolved document
+	Root    *yaml.Node  // the file's YAML tree, for locating later problems
+	Source  []byte      // the file's bytes
+	loader  *openapi3.Loader
+}
+
+// Locate returns an error at the line of a dotted key path in the spec's file.
+func (s *Spec) Locate(pointer, format string, args ...any) *Error {
+	return &Error{File: s.File, Line: lineOf(s.Root, splitPointer(pointer)), Pointer: pointer, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Load reads, resolves and validates the spec at path. Every problem is an
+// *Error or Errors naming file, line and key.
+func Load(ctx context.Context, path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read OpenAPI spec: %w", err)
+	}
+	return load(ctx, path, data)
+}
+
+func load(ctx context.Context, path string, data []byte) (spec *Spec, err error) {
+	root, err := parseYAML(path, data)
+	if err != nil {
+		return nil, err
+	}
+	v, err := version(path, root)
+	if err != nil {
+		return nil, err
+	}
+	if errs := precheck(path, root, v); len(errs) > 0 {
+		return nil, errs
+	}
+	s := &Spec{File: path, Version: v, Root: root, Source: data}
+	// kin-openapi is a large library fed untrusted input; a panic in it must
+	// become an error here, not a crash of the generator.
+	defer func() {
+		if r := recover(); r != nil {
+			spec, err = nil, &Error{File: path, Line: 1, Msg: fmt.Sprintf("the OpenAPI loader failed on this document: %v", r)}
+		}
+	}()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = true
+	loader.Context = ctx
+	loader.ReadFromURIFunc = localOnly
+	s.loader = loader
+	loc := &url.URL{Path: filepath.ToSlash(abs)}
+	if v == V20 {
+		s.Doc, err = loadV2(loader, root, loc)
+	} else {
+		s.Doc, err = loader.LoadFromDataWithPath(data, loc)
+	}
+	if err != nil {
+		return nil, s.locateLoadError(err)
+	}
+	if err := s.Doc.Validate(ctx,
+		openapi3.EnableMultiError(),
+		openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(),
+		openapi3.AllowExtraSiblingFields("description", "example", "summary", "title", "nullable", "readOnly", "writeOnly", "deprecated", "default"),
+	); err != nil {
+		return nil, s.locateValidationError(err)
+	}
+	return s, nil
+}
+
+// localOnly reads referenced files from disk and nothing else: a spec must
+// not make the generator fetch URLs.
+func localOnly(loader *openapi3.Loader, location *url.URL) ([]byte, error) {
+	if location.Scheme != "" && location.Scheme != "file" || location.Host != "" {
+		return nil, fmt.Errorf("reference to %s: only local files are read", location)
+	}
+	return os.ReadFile(filepath.FromSlash(location.Path))
+}
+
+func loadV2(loader *openapi3.Loader, root *yaml.Node, loc *url.URL) (*openapi3.T, error) {
+	var raw any
+	if err := root.Decode(&raw); err != nil {
+		return nil, err
+	}
+	js, err := json.Marshal(jsonable(raw))
+	if err != nil {
+		return nil, err
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(js, &doc2); err != nil {
+		return nil, err
+	}
+	return openapi2conv.ToV3WithLoader(&doc2, loader, loc)
+}
+
+// jsonable turns YAML's map[string]any/map[any]any into JSON-marshalable values.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonable(e)
+		}
+		return x
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = jsonable(e)
+		}
+		return m
+	case []any:
+		for i, e := range x {
+			x[i] = jsonable(e)
+		}
+	}
+	return v
+}
+
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, ".")
+}
+
+// locateLoadError places a loader error. kin-openapi's loading errors are
+// strings; the precheck caught the common ones, so this is the rest.
+func (s *Spec) locateLoadError(err error) error {
+	msg := err.Error()
+	if es := AsErrors(err); es != nil {
+		return err
+	}
+	// A decoding error names the Go field: "... field Schema.required of type ...".
+	return &Error{File: s.File, Line: 1, Msg: "cannot load: " + msg}
+}
+
+// locateValidationError turns kin-openapi's typed validation errors into
+// located ones: context wrappers give the key path, origins give the line.
+func (s *Spec) locateValidationError(err error) error {
+	var collect func(e error, keys []string, origin *openapi3.Origin)
+	var out Errors
+	collect = func(e error, keys []string, origin *openapi3.Origin) {
+		for e != nil {
+			if me, ok := e.(openapi3.MultiError); ok {
+				for _, c := range me {
+					collect(c, append([]string(nil), keys...), origin)
+				}
+				return
+			}
+			keys = append(keys, contextKeys(e)...)
+			if o := originOf(e); o != nil && o.Key != nil && o.Key.Line > 0 {
+				origin = o
+			}
+			next := errors.Unwrap(e)
+			if next == nil {
+				if j, ok := e.(interface{ Unwrap() []error }); ok {
+					for _, c := range j.Unwrap() {
+						collect(c, append([]string(nil), keys...), origin)
+					}
+					return
+				}
+				out = append(out, s.located(e, keys, origin))
+				return
+			}
+			e = next
+		}
+	}
+	collect(err, nil, nil)
+	if len(out) == 0 {
+		return &Error{File: s.File, Line: 1, Msg: err.Error()}
+	}
+	return out
+}
+
+func (s *Spec) located(leaf error, keys []string, origin *openapi3.Origin) *Error {
+	e := &Error{File: s.File, Pointer: strings.Join(keys, "."), Msg: leaf.Error()}
+	line, complete := findLine(s.Root, keys)
+	if complete {
+		e.Line = line
+		return e
+	}
+	if origin != nil && origin.Key != nil && origin.Key.Line > 0 {
+		e.Line = origin.Key.Line
+		if f := origin.Key.File; f != "" {
+			if abs, _ := filepath.Abs(s.File); f != abs && f != s.File {
+				e.File = f
+			}
+		}
+		return e
+	}
+	e.Line = line
+	return e
+}
+
+// contextKeys maps kin-openapi's context wrappers to document keys.
+func contextKeys(e error) []string {
+	switch x := e.(type) {
+	case *openapi3.SectionValidationError:
+		return []string{x.Section}
+	case *openapi3.PathValidationError:
+		return []string{x.Path}
+	case *openapi3.OperationValidationError:
+		return []string{strings.ToLower(x.Method)}
+	case *openapi3.ComponentValidationError:
+		return []string{componentSection(x.Section), x.Name}
+	case *openapi3.PathParametersError:
+		return []string{x.Path, strings.ToLower(x.Method)}
+	case *openapi3.WebhookValidationError:
+		return []string{x.Name}
+	case *openapi3.TagValidationError:
+		return []string{x.Name}
+	}
+	return nil
+}
+
+// componentSection maps kin-openapi's singular section names to the keys
+// under components.
+func componentSection(s string) string {
+	switch s {
+	case "schema":
+		return "schemas"
+	case "parameter":
+		return "parameters"
+	case "request body":
+		return "requestBodies"
+	case "response":
+		return "responses"
+	case "header":
+		return "headers"
+	case "security scheme":
+		return "securitySchemes"
+	case "example":
+		return "examples"
+	case "link":
+		return "links"
+	case "callback":
+		return "callbacks"
+	}
+	return s
+}
+
+var originType = reflect.TypeFor[*openapi3.Origin]()
+
+// originOf reads an Origin field from a typed kin-openapi error, if it has one.
+func originOf(e error) *openapi3.Origin {
+	v := reflect.ValueOf(e)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	f := v.FieldByName("Origin")
+	if !f.IsValid() || f.Type() != originType || f.IsNil() {
+		return nil
+	}
+	return f.Interface().(*openapi3.Origin)
+}
