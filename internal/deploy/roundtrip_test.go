@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"encoding/json"
 	"net"
 	"net/url"
 	"os"
@@ -27,7 +28,8 @@ func TestRuntimeRoundTrip(t *testing.T) {
 		"deployment-configuration/values-template.yaml": "mainapp: web\n",
 		"applications/web/Dockerfile":                   dockerfile,
 		"applications/web/deploy/values.yaml": "harness:\n  subdomain: www\n  deployment:\n    auto: true\n    port: 9000\n" +
-			"  service:\n    auto: true\n    port: 80\n  secrets:\n    api-key: given-key\n    token: \"\"\n",
+			"  service:\n    auto: true\n    port: 80\n  secrets:\n    api-key: given-key\n    token: \"\"\n" +
+			"  env:\n    - name: CH_DOMAIN\n      value: own.example.com\n  envmap:\n    CH_IMAGE_TAG: mine\n",
 		"applications/pg/Dockerfile":         dockerfile,
 		"applications/pg/deploy/values.yaml": "harness:\n  subdomain: pg\n  deployment:\n    auto: true\n  service:\n    auto: true\n  database:\n    auto: true\n    type: postgres\n",
 		"applications/mongo-app/Dockerfile":  dockerfile,
@@ -50,6 +52,21 @@ func TestRuntimeRoundTrip(t *testing.T) {
 		return o
 	}
 	cm := get(t, "ConfigMap", "cloudharness-allvalues").(*corev1.ConfigMap)
+	// The solution-wide variables as the values declare them (last wins, as
+	// in a container's env list), read from the all-values ConfigMap.
+	var all struct {
+		Env []struct{ Name, Value string }
+	}
+	if err := json.Unmarshal([]byte(cm.Data["allvalues.yaml"]), &all); err != nil {
+		t.Fatal(err)
+	}
+	solutionEnv := map[string]string{}
+	for _, e := range all.Env {
+		solutionEnv[e.Name] = e.Value
+	}
+	if solutionEnv["CH_DOMAIN"] != "shop.example.com" || solutionEnv["CH_GRAPH_NAME"] != "graph" {
+		t.Fatalf("unexpected solution env %v", solutionEnv)
+	}
 	var ingress *networkingv1.Ingress
 	for _, o := range objs {
 		if i, ok := o.(*networkingv1.Ingress); ok {
@@ -66,9 +83,24 @@ func TestRuntimeRoundTrip(t *testing.T) {
 			pod := &dep.Spec.Template.Spec
 			c := container(t, pod, name)
 			root := t.TempDir()
-			env := map[string]string{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}
-			for _, e := range c.Env {
-				env[e.Name] = e.Value
+			env := podEnv(t, c, objs)
+			env["KUBERNETES_SERVICE_HOST"] = "10.0.0.1"
+			// Every solution-wide variable reaches the container, except
+			// where the app's own env or envmap names it: that one wins.
+			own := map[string]string{}
+			if name == "web" {
+				own = map[string]string{"CH_DOMAIN": "own.example.com", "CH_IMAGE_TAG": "mine"}
+			}
+			for k, want := range solutionEnv {
+				if v, ok := own[k]; ok {
+					want = v
+				}
+				if got, ok := env[k]; !ok || got != want {
+					t.Errorf("env %s = %q (set %v), want %q", k, got, ok, want)
+				}
+			}
+			if env["CH_WEB_SUBDOMAIN"] != "www" || env["CH_PG_SUBDOMAIN"] != "pg" {
+				t.Errorf("the other apps' variables are missing: CH_WEB_SUBDOMAIN=%q CH_PG_SUBDOMAIN=%q", env["CH_WEB_SUBDOMAIN"], env["CH_PG_SUBDOMAIN"])
 			}
 			values := mount(t, root, pod, c, cm, objs)
 			cfg, err := runtime.LoadWith(values, runtime.Options{
@@ -160,6 +192,50 @@ func TestRuntimeRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// podEnv is the environment the kubelet gives container c: its envFrom
+// sources in order, then its env entries, which override them.
+func podEnv(t *testing.T, c *corev1.Container, objs map[string]k8sruntime.Object) map[string]string {
+	t.Helper()
+	configMap := func(name string) *corev1.ConfigMap {
+		o, ok := objs["ConfigMap/"+name].(*corev1.ConfigMap)
+		if !ok {
+			t.Fatalf("container %s reads ConfigMap %s, which is not in the chart", c.Name, name)
+		}
+		return o
+	}
+	secret := func(name string) *corev1.Secret {
+		o, ok := objs["Secret/"+name].(*corev1.Secret)
+		if !ok {
+			t.Fatalf("container %s reads Secret %s, which is not in the chart", c.Name, name)
+		}
+		return o
+	}
+	env := map[string]string{}
+	for _, from := range c.EnvFrom {
+		switch {
+		case from.ConfigMapRef != nil:
+			for k, v := range configMap(from.ConfigMapRef.Name).Data {
+				env[from.Prefix+k] = v
+			}
+		case from.SecretRef != nil:
+			for k, v := range secret(from.SecretRef.Name).Data {
+				env[from.Prefix+k] = string(v)
+			}
+		}
+	}
+	for _, e := range c.Env {
+		switch {
+		case e.ValueFrom == nil:
+			env[e.Name] = e.Value
+		case e.ValueFrom.ConfigMapKeyRef != nil:
+			env[e.Name] = configMap(e.ValueFrom.ConfigMapKeyRef.Name).Data[e.ValueFrom.ConfigMapKeyRef.Key]
+		case e.ValueFrom.SecretKeyRef != nil:
+			env[e.Name] = string(secret(e.ValueFrom.SecretKeyRef.Name).Data[e.ValueFrom.SecretKeyRef.Key])
+		}
+	}
+	return env
 }
 
 func container(t *testing.T, pod *corev1.PodSpec, name string) *corev1.Container {

@@ -55,24 +55,38 @@ app: {{ .name | quote }}
 app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 {{- end }}
 
-{{- /* deploy_utils.env ROOT: environment variables of every container. */ -}}
-{{- define "deploy_utils.env" -}}
+{{- /*
+harness.envData ROOT: the solution-wide environment variables (.Values.env
+and, with accounts, its client settings) as a YAML map of strings. It is the
+data of the cloudharness-env ConfigMap, which harness's own containers load
+with envFrom: written once rather than inline in every container, the chart
+grows linearly with the applications instead of quadratically.
+*/ -}}
+{{- define "harness.envData" -}}
+{{- $vars := dict }}
 {{- range $pair := .Values.env }}
-- name: {{ $pair.name | quote }}
-  value: {{ $pair.value | toString | quote }}
+{{- $_ := set $vars (toString $pair.name) ($pair.value | toString) }}
 {{- end }}
 {{- $accounts := .Values.apps.accounts }}
 {{- if and $accounts (hasKey $accounts "client") }}
-- name: CH_ACCOUNTS_CLIENT_SECRET
-  value: {{ $accounts.client.secret | default "" | toString | quote }}
-- name: CH_ACCOUNTS_REALM
-  value: {{ .Values.namespace | quote }}
-- name: CH_ACCOUNTS_AUTH_DOMAIN
-  value: {{ printf "%s.%s" $accounts.harness.subdomain .Values.domain | quote }}
-- name: CH_ACCOUNTS_CLIENT_ID
-  value: {{ $accounts.client.id | default "" | toString | quote }}
-- name: DOMAIN
-  value: {{ .Values.domain | quote }}
+{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_SECRET" ($accounts.client.secret | default "" | toString) }}
+{{- $_ := set $vars "CH_ACCOUNTS_REALM" (.Values.namespace | toString) }}
+{{- $_ := set $vars "CH_ACCOUNTS_AUTH_DOMAIN" (printf "%s.%s" $accounts.harness.subdomain .Values.domain) }}
+{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_ID" ($accounts.client.id | default "" | toString) }}
+{{- $_ := set $vars "DOMAIN" (.Values.domain | toString) }}
+{{- end }}
+{{- toYaml $vars }}
+{{- end -}}
+
+{{- /*
+deploy_utils.env ROOT: environment variables of every container, inline, for
+per-app templates written for CloudHarness; the same variables as
+cloudharness-env.
+*/ -}}
+{{- define "deploy_utils.env" -}}
+{{- range $name, $value := include "harness.envData" . | fromYaml }}
+- name: {{ $name | quote }}
+  value: {{ $value | toString | quote }}
 {{- end }}
 {{- end -}}
 
