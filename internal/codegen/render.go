@@ -111,6 +111,14 @@ var funcs = template.FuncMap{
 		return nil
 	},
 	"quote": strconv.Quote,
+	"hasMultipart": func(m *Model) bool {
+		for _, op := range m.Ops {
+			if op.Body != nil && op.Body.Kind == "multipart" {
+				return true
+			}
+		}
+		return false
+	},
 	"hasDefault": func(op *Op) bool {
 		for _, r := range op.Responses {
 			if r.Status == "default" {
@@ -362,8 +370,8 @@ func clearStyle(n *yaml.Node) {
 // stdImports are the packages generated code may use, by name.
 var stdImports = map[string]string{
 	"bytes": "bytes", "context": "context", "errors": "errors", "fmt": "fmt", "io": "io", "json": "encoding/json",
-	"math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
-	"url": "net/url", "os": "os", "regexp": "regexp", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
+	"maps": "maps", "math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
+	"url": "net/url", "os": "os", "regexp": "regexp", "slices": "slices", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
 	"time": "time", "utf8": "unicode/utf8", "signal": "os/signal", "syscall": "syscall", "testing": "testing",
 }
 
