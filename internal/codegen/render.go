@@ -292,6 +292,14 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	results := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
+	// The served spec is rendered beside the Go files, not after them.
+	var js, ym []byte
+	var specErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		js, ym, specErr = SpecDocuments(spec)
+	}()
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
@@ -319,9 +327,8 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 		}
 		out[j.name] = results[i]
 	}
-	js, ym, err := SpecDocuments(spec)
-	if err != nil {
-		return nil, err
+	if specErr != nil {
+		return nil, specErr
 	}
 	out["openapi.json"], out["openapi.yaml"] = js, ym
 	return out, nil

@@ -216,6 +216,19 @@ func Render(spec *openapi.Spec, app, importPath string, servers, clients bool) (
 	}
 	pkgDir := path.Join("backend", names.GoPackage(app))
 	out := &Rendered{Generated: codegen.Files{}, Scaffold: codegen.Files{}}
+	// The client is one large file: render it while the server's many
+	// files keep the other cores busy.
+	var client codegen.Files
+	var clientErr error
+	var wg sync.WaitGroup
+	if clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client, clientErr = codegen.Client(m)
+		}()
+	}
+	defer wg.Wait()
 	if servers {
 		files, err := codegen.Server(spec, m)
 		if err != nil {
@@ -233,11 +246,11 @@ func Render(spec *openapi.Spec, app, importPath string, servers, clients bool) (
 		}
 	}
 	if clients {
-		files, err := codegen.Client(m)
-		if err != nil {
-			return nil, err
+		wg.Wait()
+		if clientErr != nil {
+			return nil, clientErr
 		}
-		for n, d := range files {
+		for n, d := range client {
 			out.Generated[path.Join(pkgDir, "client", n)] = d
 		}
 	}

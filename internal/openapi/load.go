@@ -148,7 +148,9 @@ func jsonableNode(root *yaml.Node) any {
 // errNotJSONable makes json.Marshal fail, sending load to the slow path.
 type errNotJSONable struct{}
 
-func (errNotJSONable) MarshalJSON() ([]byte, error) { return nil, errors.New("not convertible to JSON") }
+func (errNotJSONable) MarshalJSON() ([]byte, error) {
+	return nil, errors.New("not convertible to JSON")
+}
 
 // localOnly reads referenced files from disk and nothing else: a spec must
 // not make the generator fetch URLs.
