@@ -15,7 +15,6 @@ import (
 	"go/token"
 	"path"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +110,14 @@ var funcs = template.FuncMap{
 		return nil
 	},
 	"quote": strconv.Quote,
+	"hasMultipart": func(m *Model) bool {
+		for _, op := range m.Ops {
+			if op.Body != nil && op.Body.Kind == "multipart" {
+				return true
+			}
+		}
+		return false
+	},
 	"hasDefault": func(op *Op) bool {
 		for _, r := range op.Responses {
 			if r.Status == "default" {
@@ -285,6 +292,14 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	results := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
+	// The served spec is rendered beside the Go files, not after them.
+	var js, ym []byte
+	var specErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		js, ym, specErr = SpecDocuments(spec)
+	}()
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
@@ -312,9 +327,8 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 		}
 		out[j.name] = results[i]
 	}
-	js, ym, err := SpecDocuments(spec)
-	if err != nil {
-		return nil, err
+	if specErr != nil {
+		return nil, specErr
 	}
 	out["openapi.json"], out["openapi.yaml"] = js, ym
 	return out, nil
@@ -338,13 +352,137 @@ func SpecDocuments(spec *openapi.Spec) (jsonDoc, yamlDoc []byte, err error) {
 		return nil, nil, fmt.Errorf("render the spec as YAML: %w", err)
 	}
 	clearStyle(&node)
-	var yb bytes.Buffer
-	enc := yaml.NewEncoder(&yb)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
+	yb, err := encodeYAML(&node)
+	if err != nil {
 		return nil, nil, fmt.Errorf("render the spec as YAML: %w", err)
 	}
-	return buf.Bytes(), yb.Bytes(), nil
+	return buf.Bytes(), yb, nil
+}
+
+// encodeYAML writes what one yaml.v3 Encoder (indent 2) writes for the
+// document, but in pieces: yaml.v3's emitter keeps every event of a
+// document in a growing slice, so one large spec costs far more than its
+// operations one by one. The top mapping and the big mappings under it
+// (paths, components, schemas...) are written key by key, each value
+// encoded on its own and indented; block output does not depend on the
+// column it starts at (yaml.v3 never wraps lines), so the bytes are the
+// same, which TestEncodeYAMLPieces checks against one Encoder. Pieces are
+// encoded on every core.
+func encodeYAML(doc *yaml.Node) ([]byte, error) {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	var pieces []yamlPiece
+	if root.Kind != yaml.MappingNode || !splitYAML(root, "", 0, &pieces) {
+		return encodeYAMLNode(doc, "")
+	}
+	outs := make([][]byte, len(pieces))
+	errs := make([]error, len(pieces))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if p := pieces[i]; p.node == nil {
+					outs[i] = []byte(p.text)
+				} else {
+					outs[i], errs[i] = encodeYAMLNode(p.node, p.indent)
+				}
+			}
+		}()
+	}
+	for i := range pieces {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out bytes.Buffer
+	for i := range pieces {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out.Write(outs[i])
+	}
+	return out.Bytes(), nil
+}
+
+// A yamlPiece is literal text, or a one-pair mapping to encode and indent.
+type yamlPiece struct {
+	text   string
+	node   *yaml.Node
+	indent string
+}
+
+// splitYAML lists the pieces of a block mapping written at indent. It
+// descends into values that are non-empty mappings under keys yaml.v3
+// writes plain, up to a depth that makes pieces small. It reports false
+// when the mapping cannot be split (then the caller encodes it whole).
+func splitYAML(m *yaml.Node, indent string, depth int, pieces *[]yamlPiece) bool {
+	if len(m.Content) == 0 {
+		return false
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if depth < 3 && v.Kind == yaml.MappingNode && len(v.Content) > 0 && plainKey(k) {
+			*pieces = append(*pieces, yamlPiece{text: indent + k.Value + ":\n"})
+			splitYAML(v, indent+"  ", depth+1, pieces)
+			continue
+		}
+		*pieces = append(*pieces, yamlPiece{node: &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{k, v}}, indent: indent})
+	}
+	return true
+}
+
+// plainKey reports whether yaml.v3 writes the key as its bare value: a
+// string of letters, digits, '_', '-' and '/' that does not start with a
+// character YAML gives a meaning to, and that resolves to a string.
+func plainKey(k *yaml.Node) bool {
+	if k.Kind != yaml.ScalarNode || k.Tag != "!!str" || k.Style != 0 || k.Value == "" || len(k.Value) > 100 {
+		return false
+	}
+	for i, r := range k.Value {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+		case (r >= '0' && r <= '9' || r == '-' || r == '/') && i > 0:
+		default:
+			return false
+		}
+	}
+	// Words YAML 1.1 or 1.2 reads as booleans or null would be quoted.
+	switch strings.ToLower(k.Value) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return false
+	}
+	return true
+}
+
+// encodeYAMLNode encodes n with one Encoder and prefixes every non-empty
+// line with indent (empty lines inside literal blocks carry no indent).
+func encodeYAMLNode(n *yaml.Node, indent string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	if indent == "" {
+		return b.Bytes(), nil
+	}
+	var out bytes.Buffer
+	out.Grow(b.Len() + b.Len()/8)
+	for line := range bytes.Lines(b.Bytes()) {
+		if len(line) > 1 || line[0] != '\n' {
+			out.WriteString(indent)
+		}
+		out.Write(line)
+	}
+	return out.Bytes(), nil
 }
 
 // clearStyle turns JSON's flow style into YAML's block style.
@@ -362,8 +500,8 @@ func clearStyle(n *yaml.Node) {
 // stdImports are the packages generated code may use, by name.
 var stdImports = map[string]string{
 	"bytes": "bytes", "context": "context", "errors": "errors", "fmt": "fmt", "io": "io", "json": "encoding/json",
-	"math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
-	"url": "net/url", "os": "os", "regexp": "regexp", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
+	"maps": "maps", "math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
+	"url": "net/url", "os": "os", "regexp": "regexp", "slices": "slices", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
 	"time": "time", "utf8": "unicode/utf8", "signal": "os/signal", "syscall": "syscall", "testing": "testing",
 }
 
@@ -392,23 +530,49 @@ func finish(name string, src []byte) ([]byte, error) {
 		}
 		return true
 	})
-	if len(need) > 0 {
-		paths := sortedKeys(need)
-		sort.Strings(paths)
-		var imp strings.Builder
-		imp.WriteString("\nimport (\n")
-		for _, p := range paths {
-			imp.WriteString("\t" + strconv.Quote(p) + "\n")
+	if len(need) > 0 && len(f.Imports) > 0 {
+		// Rare (scaffolds importing non-standard packages): add a block to
+		// the text and let gofmt parse and sort it all again.
+		src = append(append(append([]byte{}, src[:fset.Position(f.Name.End()).Offset]...), importBlock(need)...), src[fset.Position(f.Name.End()).Offset:]...)
+		out, err := format.Source(src)
+		if err != nil {
+			return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
 		}
-		imp.WriteString(")\n")
-		end := fset.Position(f.Name.End()).Offset
-		src = append(append(append([]byte{}, src[:end]...), imp.String()...), src[end:]...)
+		return out, nil
 	}
-	out, err := format.Source(src)
-	if err != nil {
+	// The file has no imports of its own: print the tree parsed above (one
+	// parse, not two) and put the import block right after the package
+	// clause, where gofmt would print it: the same bytes as formatting the
+	// text with the block in it, as the golden files check.
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
 	}
-	return out, nil
+	out := buf.Bytes()
+	if len(need) == 0 {
+		return out, nil
+	}
+	clause := []byte("\npackage " + f.Name.Name + "\n")
+	at := bytes.Index(out, clause)
+	if at < 0 && bytes.HasPrefix(out, clause[1:]) {
+		at = -1
+	} else if at < 0 {
+		return nil, fmt.Errorf("generated %s: no package clause in the formatted output (a generator bug)", name)
+	}
+	at += len(clause)
+	return append(append(append(make([]byte, 0, len(out)+256), out[:at]...), importBlock(need)...), out[at:]...), nil
+}
+
+// importBlock is the import declaration of the given paths, sorted, as
+// gofmt prints it after a package clause.
+func importBlock(need map[string]bool) string {
+	var imp strings.Builder
+	imp.WriteString("\nimport (\n")
+	for _, p := range sortedKeys(need) {
+		imp.WriteString("\t" + strconv.Quote(p) + "\n")
+	}
+	imp.WriteString(")\n")
+	return imp.String()
 }
 
 func numbered(src []byte) string {

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/harness-sh/harness/internal/codegen"
 	"github.com/harness-sh/harness/internal/fileset"
@@ -215,6 +216,19 @@ func Render(spec *openapi.Spec, app, importPath string, servers, clients bool) (
 	}
 	pkgDir := path.Join("backend", names.GoPackage(app))
 	out := &Rendered{Generated: codegen.Files{}, Scaffold: codegen.Files{}}
+	// The client is one large file: render it while the server's many
+	// files keep the other cores busy.
+	var client codegen.Files
+	var clientErr error
+	var wg sync.WaitGroup
+	if clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client, clientErr = codegen.Client(m)
+		}()
+	}
+	defer wg.Wait()
 	if servers {
 		files, err := codegen.Server(spec, m)
 		if err != nil {
@@ -232,11 +246,11 @@ func Render(spec *openapi.Spec, app, importPath string, servers, clients bool) (
 		}
 	}
 	if clients {
-		files, err := codegen.Client(m)
-		if err != nil {
-			return nil, err
+		wg.Wait()
+		if clientErr != nil {
+			return nil, clientErr
 		}
-		for n, d := range files {
+		for n, d := range client {
 			out.Generated[path.Join(pkgDir, "client", n)] = d
 		}
 	}
@@ -330,12 +344,38 @@ func (p *plan) diff(res *Result) {
 // write puts every file in place atomically (temp file and rename), then
 // deletes the files no longer generated.
 func (p *plan) write() error {
-	for _, abs := range sortedKeys(p.writes) {
+	files := sortedKeys(p.writes)
+	for _, abs := range files {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 			return err
 		}
-		if err := fileset.WriteFileAtomic(abs, p.writes[abs], 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", abs, err)
+	}
+	// Each atomic write waits for its fsync; hundreds of files one after
+	// the other spend most of a large spec's generation waiting on the
+	// disk, so they are written by several goroutines. The first failure
+	// in path order is reported.
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fileset.WriteFileAtomic(files[i], p.writes[files[i]], 0o644); err != nil {
+					errs[i] = fmt.Errorf("write %s: %w", files[i], err)
+				}
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	for _, abs := range p.deletes {

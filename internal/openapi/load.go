@@ -72,13 +72,24 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	if err != nil {
 		return nil, err
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.IncludeOrigin = true
-	loader.Context = ctx
-	loader.ReadFromURIFunc = localOnly
-	s.loader = loader
 	loc := &url.URL{Path: filepath.ToSlash(abs)}
+	// A valid spec, the usual case, is decoded from JSON made of the tree
+	// parsed above: kin-openapi then skips its own YAML parse and the
+	// origins it records for error lines. Only when that load or the
+	// validation fails is the file loaded again the slow way, with
+	// origins, so every error is located exactly as before.
+	if v != V20 {
+		if js, jerr := json.Marshal(jsonableNode(root)); jerr == nil {
+			if doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
+				return l.LoadFromDataWithPath(js, loc)
+			}); err == nil {
+				s.Doc = doc
+				return s, nil
+			}
+		}
+	}
+	loader := newLoader(ctx, true)
+	s.loader = loader
 	if v == V20 {
 		s.Doc, err = loadV2(loader, root, loc)
 	} else {
@@ -87,15 +98,58 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	if err != nil {
 		return nil, s.locateLoadError(err)
 	}
-	if err := s.Doc.Validate(ctx,
-		openapi3.EnableMultiError(),
-		openapi3.DisableExamplesValidation(),
-		openapi3.DisableSchemaDefaultsValidation(),
-		openapi3.AllowExtraSiblingFields("description", "example", "summary", "title", "nullable", "readOnly", "writeOnly", "deprecated", "default"),
-	); err != nil {
+	if err := s.Doc.Validate(ctx, validateOptions...); err != nil {
 		return nil, s.locateValidationError(err)
 	}
 	return s, nil
+}
+
+var validateOptions = []openapi3.ValidationOption{
+	openapi3.EnableMultiError(),
+	openapi3.DisableExamplesValidation(),
+	openapi3.DisableSchemaDefaultsValidation(),
+	openapi3.AllowExtraSiblingFields("description", "example", "summary", "title", "nullable", "readOnly", "writeOnly", "deprecated", "default"),
+}
+
+func newLoader(ctx context.Context, origins bool) *openapi3.Loader {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = origins
+	loader.Context = ctx
+	loader.ReadFromURIFunc = localOnly
+	return loader
+}
+
+// validated loads with load and validates; any failure is only a signal to
+// take the slow path, so it is not located.
+func validated(ctx context.Context, loader *openapi3.Loader, load func(*openapi3.Loader) (*openapi3.T, error)) (*openapi3.T, error) {
+	doc, err := load(loader)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(ctx, validateOptions...); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// jsonableNode is the value of a YAML tree as encoding/json marshals it,
+// read the way kin-openapi reads YAML: timestamps stay strings, mapping
+// keys become strings. What it cannot convert marshals to an error, and the
+// slow path decides.
+func jsonableNode(root *yaml.Node) any {
+	var raw any
+	if err := root.Decode(&raw); err != nil {
+		return errNotJSONable{}
+	}
+	return jsonable(raw)
+}
+
+// errNotJSONable makes json.Marshal fail, sending load to the slow path.
+type errNotJSONable struct{}
+
+func (errNotJSONable) MarshalJSON() ([]byte, error) {
+	return nil, errors.New("not convertible to JSON")
 }
 
 // localOnly reads referenced files from disk and nothing else: a spec must

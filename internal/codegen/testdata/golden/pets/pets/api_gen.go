@@ -15,6 +15,8 @@ import (
 // operation's response types, or an error (ErrNotImplemented answers 501, a
 // *StatusError its status, anything else 500).
 type API interface {
+	// AddDocument serves POST /pets/{petId}/documents
+	AddDocument(ctx context.Context, req AddDocumentRequest) (AddDocumentResponse, error)
 	// AddNote serves POST /pets/{petId}/notes
 	AddNote(ctx context.Context, req AddNoteRequest) (AddNoteResponse, error)
 	// CreatePet serves POST /pets: Creates a pet.
@@ -35,6 +37,11 @@ type API interface {
 // Embed it in your implementation so that a new operation in the spec does
 // not break your build.
 type UnimplementedPets struct{}
+
+// AddDocument answers 501.
+func (UnimplementedPets) AddDocument(context.Context, AddDocumentRequest) (AddDocumentResponse, error) {
+	return nil, ErrNotImplemented
+}
 
 // AddNote answers 501.
 func (UnimplementedPets) AddNote(context.Context, AddNoteRequest) (AddNoteResponse, error) {

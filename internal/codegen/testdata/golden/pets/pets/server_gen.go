@@ -73,6 +73,7 @@ func NewHandler(api API, opts Options) http.Handler {
 		h.maxBody = 1 << 20
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/pets/{p0}/documents", h.handleAddDocument)
 	mux.HandleFunc("POST /api/pets/{p0}/notes", h.handleAddNote)
 	mux.HandleFunc("POST /api/pets", h.handleCreatePet)
 	mux.HandleFunc("DELETE /api/pets/{p0}", h.handleDeletePet)
