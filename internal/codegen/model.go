@@ -200,6 +200,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		return nil, err
 	}
 	m.Ops = ops
+	b.errs = append(b.errs, checkRoutes(spec, ops)...)
 	m.Types = b.named
 	setPointers(m.Types)
 	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
