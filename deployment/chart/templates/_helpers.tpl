@@ -57,7 +57,8 @@ app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 
 {{- /*
 harness.envData ROOT: the solution-wide environment variables (.Values.env
-and, with accounts, its client settings) as a YAML map of strings. It is the
+and, with accounts, its client settings but not the client secret, see
+harness.privenvData) as a YAML map of strings. It is the
 data of the cloudharness-env ConfigMap, which harness's own containers load
 with envFrom: written once rather than inline in every container, the chart
 grows linearly with the applications instead of quadratically.
@@ -69,10 +70,9 @@ grows linearly with the applications instead of quadratically.
 {{- end }}
 {{- $accounts := .Values.apps.accounts }}
 {{- if and $accounts (hasKey $accounts "client") }}
-{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_SECRET" ($accounts.client.secret | default "" | toString) }}
 {{- $_ := set $vars "CH_ACCOUNTS_REALM" (.Values.namespace | toString) }}
 {{- $_ := set $vars "CH_ACCOUNTS_AUTH_DOMAIN" (printf "%s.%s" $accounts.harness.subdomain .Values.domain) }}
-{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_ID" ($accounts.client.id | default "" | toString) }}
+{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_ID" (($accounts.client | default dict).id | default "" | toString) }}
 {{- $_ := set $vars "DOMAIN" (.Values.domain | toString) }}
 {{- end }}
 {{- toYaml $vars }}
@@ -90,15 +90,49 @@ cloudharness-env.
 {{- end }}
 {{- end -}}
 
-{{- /* deploy_utils.privenv ROOT: private variables, read from the deployment-secrets Secret. */ -}}
-{{- define "deploy_utils.privenv" -}}
+{{- /*
+harness.privenvData ROOT: the private variables as a YAML map of strings, the
+data of the deployment-secrets Secret: .Values.privenv and, when the accounts
+app has a client, CH_ACCOUNTS_CLIENT_SECRET (a privenv entry of that name wins).
+*/ -}}
+{{- define "harness.privenvData" -}}
+{{- $vars := dict }}
+{{- $accounts := .Values.apps.accounts }}
+{{- if and $accounts (hasKey $accounts "client") }}
+{{- $_ := set $vars "CH_ACCOUNTS_CLIENT_SECRET" (($accounts.client | default dict).secret | default "" | toString) }}
+{{- end }}
 {{- range $env := .Values.privenv }}
-- name: {{ $env.name | quote }}
+{{- $_ := set $vars (toString $env.name) ($env.value | toString) }}
+{{- end }}
+{{- toYaml $vars }}
+{{- end -}}
+
+{{- /*
+deploy_utils.privenv ROOT: private variables, read from the deployment-secrets
+Secret: privenv in its order, then CH_ACCOUNTS_CLIENT_SECRET with an accounts
+client. With deploy_utils.env, the same variables as CloudHarness's env.
+*/ -}}
+{{- define "deploy_utils.privenv" -}}
+{{- $names := list }}
+{{- range $env := .Values.privenv }}{{ $names = append $names (toString $env.name) }}{{ end }}
+{{- if hasKey (include "harness.privenvData" . | fromYaml) "CH_ACCOUNTS_CLIENT_SECRET" }}
+{{- $names = append $names "CH_ACCOUNTS_CLIENT_SECRET" }}
+{{- end }}
+{{- range $name := $names | uniq }}
+- name: {{ $name | quote }}
   valueFrom:
     secretKeyRef:
       name: deployment-secrets
-      key: {{ $env.name | quote }}
+      key: {{ $name | quote }}
 {{- end }}
+{{- end -}}
+
+{{- /*
+harness.envChecksum ROOT: the checksum of the solution-wide and private
+variables, in the pod template so pods restart when either changes.
+*/ -}}
+{{- define "harness.envChecksum" -}}
+{{- list (include "harness.envData" .) (include "harness.privenvData" .) | toJson | sha256sum }}
 {{- end -}}
 
 {{- /* deploy_utils.etcHosts ROOT: local deployments resolve the solution's hosts to the cluster. */ -}}
