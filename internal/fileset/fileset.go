@@ -90,7 +90,7 @@ func (s *Set) Merge(name string, data []byte, mode fs.FileMode) error {
 }
 
 // Write writes the files under dir, creating directories as needed and
-// replacing existing files. It is for trees the caller owns; see WriteNew for
+// replacing existing files. It is for trees the caller owns; see Stage for
 // creating a tree atomically.
 func (s *Set) Write(dir string) error {
 	for _, p := range s.Paths() {
@@ -104,17 +104,6 @@ func (s *Set) Write(dir string) error {
 		}
 	}
 	return nil
-}
-
-// WriteNew creates dir holding exactly the set's files. dir must not exist. The
-// tree is written to a temporary sibling and renamed into place, so dir either
-// appears complete or not at all.
-func (s *Set) WriteNew(dir string) error {
-	st, err := s.Stage(dir)
-	if err != nil {
-		return err
-	}
-	return st.Commit()
 }
 
 // Staged is a tree written beside its destination, waiting to be renamed into

@@ -36,12 +36,12 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-func TestWriteNew(t *testing.T) {
+func TestStageCommit(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "app")
 	s := New()
 	s.Put("a/b.txt", []byte("b"), 0o600)
 	s.Put("run.sh", []byte("#!/bin/sh\n"), 0o755)
-	if err := s.WriteNew(dir); err != nil {
+	if err := writeNew(s, dir); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(filepath.Join(dir, "run.sh"))
@@ -51,8 +51,8 @@ func TestWriteNew(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "a", "b.txt")); string(b) != "b" {
 		t.Fatalf("a/b.txt = %q", b)
 	}
-	if err := s.WriteNew(dir); err == nil {
-		t.Fatal("WriteNew over an existing tree succeeded")
+	if err := writeNew(s, dir); err == nil {
+		t.Fatal("staging over an existing tree succeeded")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dir))
 	if len(entries) != 1 {
@@ -60,16 +60,25 @@ func TestWriteNew(t *testing.T) {
 	}
 }
 
-func TestWriteNewFailureLeavesNothing(t *testing.T) {
+func TestStageFailureLeavesNothing(t *testing.T) {
 	parent := t.TempDir()
 	s := New()
 	s.Put("ok.txt", []byte("x"), 0)
 	s.Put("ok.txt/child", []byte("y"), 0) // a file cannot be a directory
-	if err := s.WriteNew(filepath.Join(parent, "app")); err == nil {
+	if err := writeNew(s, filepath.Join(parent, "app")); err == nil {
 		t.Fatal("impossible tree written")
 	}
 	entries, _ := os.ReadDir(parent)
 	if len(entries) != 0 {
 		t.Fatalf("left behind: %v", entries)
 	}
+}
+
+// writeNew stages a set at dir and commits it.
+func writeNew(s *Set, dir string) error {
+	st, err := s.Stage(dir)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/fileset"
-	"github.com/harness-sh/harness/internal/names"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -47,17 +46,9 @@ func dump(s *fileset.Set) []byte {
 }
 
 func testData(name string, tpls []Template) Data {
-	d := Data{
-		Name: name, Package: names.GoPackage(name), Ident: names.GoIdent(name), ValuesKey: names.ValuesKey(name),
-		Module: "example.com/shop", ImportPath: "example.com/shop/applications/" + name + "/backend",
-		RuntimeDir: "libraries/harness-runtime", GoVersion: "1.26",
-	}
-	for _, t := range tpls {
-		d.Templates = append(d.Templates, t.Name)
-	}
-	d.HasGo = has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") })
-	d.HasAPI = has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") })
-	d.HasFrontend = has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") })
+	d := newData(name, tpls)
+	d.Module, d.ImportPath = "example.com/shop", "example.com/shop/applications/"+name+"/backend"
+	d.RuntimeDir, d.GoVersion = "libraries/harness-runtime", "1.26"
 	return d
 }
 

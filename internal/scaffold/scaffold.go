@@ -54,6 +54,24 @@ type Result struct {
 	Module    []string // files written at the module root (go.mod, runtime copy)
 }
 
+// newData computes what templates see from the application's name and the
+// templates to merge; the module fields are filled in by Run.
+func newData(name string, tpls []Template) Data {
+	data := Data{
+		Name:        name,
+		Package:     names.GoPackage(name),
+		Ident:       names.GoIdent(name),
+		ValuesKey:   names.ValuesKey(name),
+		HasGo:       has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".go") }),
+		HasAPI:      has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") }),
+		HasFrontend: has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") }),
+	}
+	for _, t := range tpls {
+		data.Templates = append(data.Templates, t.Name)
+	}
+	return data
+}
+
 // Run creates the application.
 func (a *Application) Run(ctx context.Context) (*Result, error) {
 	if err := names.ValidateApp(a.Name); err != nil {
@@ -75,18 +93,7 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := Data{
-		Name:        a.Name,
-		Package:     names.GoPackage(a.Name),
-		Ident:       names.GoIdent(a.Name),
-		ValuesKey:   names.ValuesKey(a.Name),
-		HasGo:       has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".go") }),
-		HasAPI:      has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") }),
-		HasFrontend: has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") }),
-	}
-	for _, t := range tpls {
-		data.Templates = append(data.Templates, t.Name)
-	}
+	data := newData(a.Name, tpls)
 	var mod *gomodule.Module
 	if data.HasGo {
 		if mod, err = gomodule.Plan(root); err != nil {

@@ -1,6 +1,8 @@
 package scaffold
 
 import (
+	"strings"
+
 	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/runtime/values"
 )
@@ -22,10 +24,6 @@ func checkValues(files *fileset.Set, app string) error {
 
 // isValuesFile matches deploy/values.yaml and deploy/values-ENV.yaml.
 func isValuesFile(p string) bool {
-	const dir = "deploy/values"
-	if len(p) < len(dir) || p[:len(dir)] != dir {
-		return false
-	}
-	rest := p[len(dir):]
-	return rest == ".yaml" || (len(rest) > len("-.yaml") && rest[0] == '-' && rest[len(rest)-5:] == ".yaml")
+	env, ok := strings.CutPrefix(p, "deploy/values-")
+	return p == "deploy/values.yaml" || (ok && strings.HasSuffix(env, ".yaml") && len(env) > len(".yaml"))
 }
