@@ -86,13 +86,16 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"segIndex": func(op *Op, key string) int {
+	"pathExpr": func(op *Op, p *Param) string {
+		if op.SegmentPattern == "" {
+			return "r.PathValue(" + strconv.Quote(p.Wildcard) + ")"
+		}
 		for i, k := range op.SegmentParams {
-			if k == key {
-				return i + 1
+			if k == p.Key {
+				return "seg[" + strconv.Itoa(i+1) + "]"
 			}
 		}
-		return 0
+		return `""`
 	},
 	"defaultStatus": func(status string) int {
 		if len(status) == 3 && strings.HasSuffix(strings.ToUpper(status), "XX") {
@@ -240,6 +243,15 @@ type cv struct {
 // Deref is the conversion of a nullable value's pointee.
 func (c cv) Deref() cv {
 	return cv{R: c.R.NonNull(), Dst: "(*" + c.Dst + ")", Src: "(*" + c.Src + ")", P: c.P, E: c.E, Depth: c.Depth}
+}
+
+// SrcAddr is the address of Src, for decode functions taking a struct's
+// wire value by pointer.
+func (c cv) SrcAddr() string {
+	if strings.HasPrefix(c.Src, "(*") && strings.HasSuffix(c.Src, ")") {
+		return c.Src[2 : len(c.Src)-1]
+	}
+	return "&" + c.Src
 }
 
 // Loop is the loop variable of this depth.
