@@ -6,6 +6,7 @@ package codegen
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -346,11 +347,28 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	return out, nil
 }
 
-// SpecDocuments renders the resolved spec as JSON and YAML, so the server
-// serves it with the standard library alone. Keys are sorted, so the bytes
-// are the same for the same spec.
+// SpecDocuments renders the spec as JSON and YAML, so the server serves it
+// with the standard library alone: the file itself and its JSON twin when
+// it is the whole document, else the resolved document (bundled, and
+// converted from Swagger 2.0) with keys sorted. The bytes are the same for
+// the same spec.
 func SpecDocuments(spec *openapi.Spec) (jsonDoc, yamlDoc []byte, err error) {
-	raw, err := json.Marshal(spec.Doc)
+	if spec.JSON != nil {
+		// The file is the whole document: serve it as written (comments
+		// and key order kept) and its JSON twin, instead of encoding the
+		// loaded document again.
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, spec.JSON, "", "  "); err != nil {
+			return nil, nil, err
+		}
+		buf.WriteByte('\n')
+		return buf.Bytes(), spec.Source, nil
+	}
+	doc, err := spec.Bundled(context.Background())
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := json.Marshal(doc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("render the spec as JSON: %w", err)
 	}
