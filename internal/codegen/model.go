@@ -79,6 +79,21 @@ type Body struct {
 	Required bool
 }
 
+// SendType is the Content-Type a client sends: the declared one, or for a
+// range such as */* a type within it that matches how the body is written.
+func (b *Body) SendType() string {
+	if !isMediaRange(b.ContentType) {
+		return b.ContentType
+	}
+	switch b.Kind {
+	case "json":
+		return "application/json"
+	case "text":
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}
+
 // Go is the request field's type.
 func (b *Body) Go() string {
 	switch b.Kind {
@@ -723,6 +738,12 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 	}
 	ct, mt := pickContent(rb.Value.Content)
 	body := &Body{ContentType: ct, Required: rb.Value.Required, Kind: contentKind(ct)}
+	if isMediaRange(ct) && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && !isBinaryString(mt.Schema.Value) {
+		// "*/*" (or "application/*") with a schema, as Kubernetes declares
+		// its bodies: any content type is accepted and read as JSON, which
+		// is what kin-openapi's request validation does with a JSON request.
+		body.Kind = "json"
+	}
 	if body.Kind == "json" {
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
 	}
@@ -740,10 +761,22 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 	return keys[0], c[keys[0]]
 }
 
+// isMediaRange reports whether a content type is a range such as */* or
+// application/*.
+func isMediaRange(ct string) bool {
+	return strings.HasSuffix(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]), "/*")
+}
+
+// isBinaryString reports whether a schema is raw bytes (format binary or
+// byte), which a body carries as is.
+func isBinaryString(s *openapi3.Schema) bool {
+	return s.Type.Is("string") && (s.Format == "binary" || s.Format == "byte")
+}
+
 func contentKind(ct string) string {
 	ct = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
 	switch {
-	case ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "*/*" && false:
+	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
 		return "json"
 	case strings.HasPrefix(ct, "text/"):
 		return "text"

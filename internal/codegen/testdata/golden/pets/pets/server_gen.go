@@ -262,7 +262,7 @@ func contentTypeIs(r *http.Request, want string) bool {
 		return false
 	}
 	wt, _, _ := mime.ParseMediaType(want)
-	return strings.EqualFold(mt, wt) || strings.HasSuffix(wt, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(wt, "*"))
+	return wt == "*/*" || strings.EqualFold(mt, wt) || strings.HasSuffix(wt, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(wt, "*"))
 }
 
 type responder interface {
