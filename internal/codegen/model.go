@@ -203,6 +203,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 	b.errs = append(b.errs, checkRoutes(spec, ops)...)
 	m.Types = b.named
 	setPointers(m.Types)
+	markDecoded(m.Ops)
 	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
 	for _, name := range sortedKeys(b.patterns) {
 		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
