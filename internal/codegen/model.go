@@ -304,6 +304,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, file, ptr)
+		b.extra(t, s, file, ptr)
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
 		t.Kind = TEnum
 		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
@@ -312,6 +313,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, file, ptr)
+		b.extra(t, s, file, ptr)
 	default:
 		t.Kind = TAlias
 		t.Alias = b.inline(s, t.Name, file, ptr)
@@ -404,6 +406,30 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, fil
 	}
 	// Go names of fields are unique; a property named like a method would
 	// not clash because generated types have no exported methods on structs.
+}
+
+// extra reads a struct's additionalProperties: a schema (or true) keeps the
+// other keys in a map field, false makes them errors. Absent, they are
+// ignored, as JSON decoding does.
+func (b *builder) extra(t *Type, s *openapi3.Schema, file, ptr string) {
+	ap := s.AdditionalProperties
+	switch {
+	case ap.Schema != nil:
+		t.Extra = b.ref(ap.Schema, t.Name+"Value", file, ptr+".additionalProperties")
+	case ap.Has != nil && *ap.Has:
+		t.Extra = &Ref{Kind: KAny}
+	case ap.Has != nil:
+		t.Closed = true
+	}
+	if t.Extra == nil {
+		return
+	}
+	t.ExtraField = "AdditionalProperties"
+	for _, f := range t.Fields {
+		if f.Name == t.ExtraField {
+			t.ExtraField = "AdditionalPropertiesMap"
+		}
+	}
 }
 
 // ref returns the use of a schema: a named type for $refs to components,

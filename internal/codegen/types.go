@@ -78,6 +78,9 @@ type Type struct {
 	Discriminator string      // TUnion: property naming the variant
 	GoAlias       bool        // TAlias: `type A = B`, a component that is only a $ref
 	Decoded       bool        // a request decodes it: it needs a wire twin and a decode function
+	Extra         *Ref        // TStruct: the type of additionalProperties kept beside the properties
+	ExtraField    string      // TStruct: the Go field holding them
+	Closed        bool        // TStruct: additionalProperties: false, other keys are errors
 	schemaKey     string      // the schema it came from, for de-duplication
 }
 
@@ -98,6 +101,19 @@ type Field struct {
 	Required        bool
 	Pointer         bool // the model field is *T (optional, nullable or recursive)
 }
+
+// KnownKeys is a Go array literal of the struct's JSON property names.
+func (t *Type) KnownKeys() string {
+	keys := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		keys[i] = strconv.Quote(f.JSON)
+	}
+	return "[...]string{" + strings.Join(keys, ", ") + "}"
+}
+
+// Open reports whether the struct reads keys beyond its properties: to keep
+// them (Extra) or to reject them (Closed).
+func (t *Type) Open() bool { return t.Extra != nil || t.Closed }
 
 // WireName is the name of a struct type's decoding twin.
 func (t *Type) WireName() string { return "wire" + t.Name }
@@ -513,6 +529,7 @@ func markDecoded(ops []*Op) {
 			mark(v.Ref)
 		}
 		mark(t.Alias)
+		mark(t.Extra)
 	}
 	for _, op := range ops {
 		for _, p := range op.Params {
