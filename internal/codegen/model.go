@@ -96,25 +96,63 @@ func (b *Body) SendType() string {
 
 // Go is the request field's type.
 func (b *Body) Go() string {
-	switch b.Kind {
-	case "json":
+	switch {
+	case b.Kind == "json" || b.Typed():
 		if !b.Required && b.Ref.Kind != KArray && b.Ref.Kind != KMap && b.Ref.Kind != KAny && !b.Ref.Nullable {
 			return "*" + b.Ref.Go()
 		}
 		return b.Ref.Go()
-	case "text":
+	case b.Kind == "text":
 		return "string"
-	case "form":
+	case b.Kind == "form":
 		return "url.Values"
-	case "multipart":
+	case b.Kind == "multipart":
 		return "*multipart.Form"
 	}
 	return "[]byte"
 }
 
+// Typed reports whether a form body is decoded into its schema's struct.
+func (b *Body) Typed() bool { return b.Kind == "form" && b.Ref != nil }
+
+// FormKinds is a Go map literal: each form field of a typed form and how
+// its text is read (integer, number, boolean, string; "array:" before the
+// item's kind for repeated fields).
+func (b *Body) FormKinds() string {
+	kind := func(r *Ref) string {
+		switch {
+		case r.Kind == KNamed && r.Named.Kind == TEnum:
+			return map[string]string{"string": "string", "int64": "integer", "float64": "number"}[r.Named.EnumBase]
+		case r.Kind == KNamed && r.Named.Kind == TAlias:
+			r = r.Named.Alias
+		}
+		if r.Kind != KPrim {
+			return "string"
+		}
+		switch r.Prim {
+		case "int32", "int64":
+			return "integer"
+		case "float32", "float64":
+			return "number"
+		case "bool":
+			return "boolean"
+		}
+		return "string"
+	}
+	var parts []string
+	for _, f := range b.Ref.Named.Fields {
+		k := kind(f.Ref)
+		if f.Ref.Kind == KArray {
+			k = "array:" + kind(f.Ref.Elem)
+		}
+		parts = append(parts, strconv.Quote(f.JSON)+": "+strconv.Quote(k))
+	}
+	return "map[string]string{" + strings.Join(parts, ", ") + "}"
+}
+
 // Pointer reports whether the body field is a pointer to the model.
 func (b *Body) Pointer() bool {
-	return b.Kind == "json" && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
+	return (b.Kind == "json" || b.Typed()) && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
 }
 
 // Response is one variant of an operation's response.
@@ -769,6 +807,14 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 		// its bodies: any content type is accepted and read as JSON, which
 		// is what kin-openapi's request validation does with a JSON request.
 		body.Kind = "json"
+	}
+	if body.Kind == "form" && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && len(mt.Schema.Value.Properties) > 0 {
+		// A form with a schema is decoded into its struct and validated
+		// like a JSON body; the fields' kinds say how to read the text.
+		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
+		if body.Ref.Kind != KNamed || body.Ref.Named.Kind != TStruct {
+			body.Ref = nil
+		}
 	}
 	if body.Kind == "json" {
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")

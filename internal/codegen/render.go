@@ -122,6 +122,14 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+	"hasTypedForm": func(m *Model) bool {
+		for _, op := range m.Ops {
+			if op.Body != nil && op.Body.Typed() {
+				return true
+			}
+		}
+		return false
+	},
 	"hasDefault": func(op *Op) bool {
 		for _, r := range op.Responses {
 			if r.Status == "default" {
