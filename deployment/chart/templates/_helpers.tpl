@@ -38,7 +38,11 @@ heritage: {{ .Release.Service | quote }}
 {{- end }}
 {{- end }}
 
-{{- /* harness.appLabels (dict root app name component): labels of one app's objects. */ -}}
+{{- /*
+harness.appLabels (dict root app name component [labels]): labels of one app's
+objects; labels, when given, is deploy_utils.labels of root already rendered
+(the same for every app).
+*/ -}}
 {{- define "harness.appLabels" }}
 app: {{ .name | quote }}
 app.kubernetes.io/name: {{ .name | quote }}
@@ -46,7 +50,7 @@ app.kubernetes.io/component: {{ .component | default "server" | quote }}
 {{- with .root.Values.tag }}
 app.kubernetes.io/version: {{ . | toString | trunc 63 | trimSuffix "-" | quote }}
 {{- end }}
-{{- include "deploy_utils.labels" .root }}
+{{- if hasKey . "labels" }}{{ .labels }}{{ else }}{{ include "deploy_utils.labels" .root }}{{ end }}
 {{- end }}
 
 {{- /* harness.selector (dict root name): the immutable part of the labels. */ -}}
