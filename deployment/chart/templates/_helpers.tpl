@@ -24,13 +24,17 @@ keep working; harness.* names are harness's own.
 {{- .Values.registry.name | default "" -}}
 {{- end -}}
 
-{{- /* deploy_utils.labels ROOT: labels every object carries. */ -}}
+{{- /*
+deploy_utils.labels ROOT: labels every object carries. The chart labels are
+deploy_utils.chart and deploy_utils.chartref written out: every object renders
+these labels, and an include costs more than the expression.
+*/ -}}
 {{- define "deploy_utils.labels" }}
-helm.sh/chart: {{ include "deploy_utils.chart" . | quote }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 app.kubernetes.io/part-of: {{ .Values.name | default .Chart.Name | quote }}
-chart: {{ include "deploy_utils.chartref" . | quote }}
+chart: {{ printf "%s-%s" .Chart.Name (replace "+" "_" .Chart.Version) | quote }}
 release: {{ .Release.Name | quote }}
 heritage: {{ .Release.Service | quote }}
 {{- with .Values.commonLabels }}
