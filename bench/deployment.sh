@@ -22,6 +22,7 @@ go build -o "$work/harness-deployment" ./cmd/harness-deployment
 go build -o "$work/deploycmp" ./bench/deploycmp
 pin=()
 if [ "$(nproc)" -gt 2 ] && command -v taskset >/dev/null; then pin=(taskset -c 0,1); fi
-echo "$("$helm" version --short), $(go version | cut -d' ' -f3), $(nproc) CPUs${pin:+, pinned to CPUs 0,1}"
+# go install leaves helm's own version string without its patch level.
+echo "helm $(sed -n 's/^version=//p' scripts/helm.sh), $(go version | cut -d' ' -f3), $(nproc) CPUs${pin:+, pinned to CPUs 0,1}"
 "${pin[@]}" "$work/deploycmp" -harness "$work/harness-deployment" -helm "$helm" \
   -apps "$sizes" -rounds "$rounds" -work "$work"
