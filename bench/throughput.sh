@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Validated JSON POST throughput: the harness-generated server (bench/pets)
-# against a hand-written net/http handler doing the same decoding and
-# checks (bench/pets/handwritten), for valid and for rejected bodies. The
-# servers run on CPU 0 and wrk on CPU 1 (taskset); many short rounds
-# alternate the servers and the ratio is taken per round (paired), because
-# this machine's speed swings. Needs wrk (apt-get install -y wrk).
+# Validated JSON POST throughput of three servers for the same operation
+# (bench/pets/openapi.yaml: POST /pets), measured in the same run:
+#   generated    the harness-generated server (bench/pets)
+#   handwritten  a hand-written net/http handler doing the same decoding and
+#                checks (bench/pets/handwritten), the baseline
+#   oapi         oapi-codegen v2's std-http strict server behind kin-openapi's
+#                request validation middleware (bench/pets/oapi, its own module)
+# for valid and for rejected bodies. The servers run on CPU 0 and wrk on CPU 1
+# (taskset); many short rounds rotate the order of the servers and the ratios
+# to the hand-written handler are taken per round (paired), because this
+# machine's speed swings. Needs wrk (apt-get install -y wrk).
 #   bash bench/throughput.sh [ROUNDS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,8 +22,10 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 go build -o "$work/generated" ./bench/pets
 go build -o "$work/handwritten" ./bench/pets/handwritten
-PORT=18081 taskset -c 0 "$work/generated" & pids+=($!)
-PORT=18082 taskset -c 0 "$work/handwritten" & pids+=($!)
+(cd bench/pets/oapi && go build -o "$work/oapi" .)
+names=(generated handwritten oapi)
+declare -A port=([generated]=18081 [handwritten]=18082 [oapi]=18083)
+for s in "${names[@]}"; do PORT=${port[$s]} taskset -c 0 "$work/$s" & pids+=($!); done
 for body in valid rejected; do
   case $body in
   valid) json='{"name":"rex","tag":"dog","age":3,"photoUrls":["a.png","b.png"]}'; want=201 ;;
@@ -29,21 +36,43 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$json'
 LUA
-  for port in 18081 18082; do # wait for the servers and check the answers
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-    got=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d "$json" "http://127.0.0.1:$port/pets")
-    [ "$got" = "$want" ] || { echo "port $port answered $got to the $body body, want $want" >&2; exit 1; }
+  # Wait for the servers and check their answers: 201 with the pet and an
+  # id, or 400 naming both failing fields (so the rejection comes from the
+  # validator's checks, not from decoding or routing).
+  for s in "${names[@]}"; do
+    url="http://127.0.0.1:${port[$s]}"
+    for _ in $(seq 50); do curl -s -o /dev/null "$url/" && break; sleep 0.1; done
+    got=$(curl -s -o "$work/answer" -w '%{http_code}' -H 'Content-Type: application/json' -d "$json" "$url/pets")
+    [ "$got" = "$want" ] || { echo "$s answered $got to the $body body, want $want: $(cat "$work/answer")" >&2; exit 1; }
+    case $body in
+    valid) grep -q '"id":' "$work/answer" || { echo "$s: 201 without an id: $(cat "$work/answer")" >&2; exit 1; } ;;
+    rejected) grep -q '"tag"' "$work/answer" && grep -q '"age"' "$work/answer" ||
+      { echo "$s: 400 does not name both tag and age: $(cat "$work/answer")" >&2; exit 1; } ;;
+    esac
   done
 done
-rps() { taskset -c 1 wrk -t1 -c32 -d"${secs}s" -s "$work/$2.lua" "http://127.0.0.1:$1/pets" | awk '/Requests\/sec/ {print $2}'; }
+rps() { # server body seconds
+  taskset -c 1 wrk -t1 -c32 -d"$3s" -s "$work/$2.lua" "http://127.0.0.1:${port[$1]}/pets" | awk '/Requests\/sec/ {print $2}'
+}
+med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+# Ratios' spread: the lower and upper quartiles (nearest rank).
+iqr() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{printf "%s-%s", a[int((NR+3)/4)], a[int((3*NR+3)/4)]}'; }
 for body in valid rejected; do
-  ratios=()
-  gens=(); hands=()
+  for s in "${names[@]}"; do rps "$s" "$body" 1 >/dev/null; done # warm up
+  declare -A got=()
+  hand=(); gen=(); oapi=(); r_gen=(); r_oapi=()
   for i in $(seq "$rounds"); do
-    if (( i % 2 )); then g=$(rps 18081 $body); h=$(rps 18082 $body); else h=$(rps 18082 $body); g=$(rps 18081 $body); fi
-    gens+=("$g"); hands+=("$h")
-    ratios+=("$(awk "BEGIN{printf \"%.3f\", $g/$h}")")
+    for k in 0 1 2; do # rotate the order each round
+      s=${names[$(( (i + k) % 3 ))]}
+      got[$s]=$(rps "$s" "$body" "$secs")
+      [ -n "${got[$s]}" ] || { echo "wrk measured nothing for $s ($body)" >&2; exit 1; }
+    done
+    hand+=("${got[handwritten]}"); gen+=("${got[generated]}"); oapi+=("${got[oapi]}")
+    r_gen+=("$(awk "BEGIN{printf \"%.3f\", ${got[generated]}/${got[handwritten]}}")")
+    r_oapi+=("$(awk "BEGIN{printf \"%.3f\", ${got[oapi]}/${got[handwritten]}}")")
   done
-  med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
-  echo "$body bodies: generated/handwritten median ratio $(med "${ratios[@]}") (per round: ${ratios[*]}); req/s median generated $(med "${gens[@]}"), handwritten $(med "${hands[@]}")"
+  echo "$body bodies ($rounds rounds of ${secs}s, paired ratios to handwritten):"
+  echo "  generated/handwritten        median $(med "${r_gen[@]}"), quartiles $(iqr "${r_gen[@]}") (per round: ${r_gen[*]})"
+  echo "  oapi-codegen+kin/handwritten median $(med "${r_oapi[@]}"), quartiles $(iqr "${r_oapi[@]}") (per round: ${r_oapi[*]})"
+  echo "  req/s median: generated $(med "${gen[@]}"), handwritten $(med "${hand[@]}"), oapi-codegen+kin $(med "${oapi[@]}")"
 done

@@ -79,6 +79,21 @@ type Body struct {
 	Required bool
 }
 
+// SendType is the Content-Type a client sends: the declared one, or for a
+// range such as */* a type within it that matches how the body is written.
+func (b *Body) SendType() string {
+	if !isMediaRange(b.ContentType) {
+		return b.ContentType
+	}
+	switch b.Kind {
+	case "json":
+		return "application/json"
+	case "text":
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}
+
 // Go is the request field's type.
 func (b *Body) Go() string {
 	switch b.Kind {
@@ -203,6 +218,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 	b.errs = append(b.errs, checkRoutes(spec, ops)...)
 	m.Types = b.named
 	setPointers(m.Types)
+	markDecoded(m.Ops)
 	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
 	for _, name := range sortedKeys(b.patterns) {
 		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
@@ -288,6 +304,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, file, ptr)
+		b.extra(t, s, file, ptr)
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
 		t.Kind = TEnum
 		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
@@ -296,6 +313,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, file, ptr)
+		b.extra(t, s, file, ptr)
 	default:
 		t.Kind = TAlias
 		t.Alias = b.inline(s, t.Name, file, ptr)
@@ -388,6 +406,30 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, fil
 	}
 	// Go names of fields are unique; a property named like a method would
 	// not clash because generated types have no exported methods on structs.
+}
+
+// extra reads a struct's additionalProperties: a schema (or true) keeps the
+// other keys in a map field, false makes them errors. Absent, they are
+// ignored, as JSON decoding does.
+func (b *builder) extra(t *Type, s *openapi3.Schema, file, ptr string) {
+	ap := s.AdditionalProperties
+	switch {
+	case ap.Schema != nil:
+		t.Extra = b.ref(ap.Schema, t.Name+"Value", file, ptr+".additionalProperties")
+	case ap.Has != nil && *ap.Has:
+		t.Extra = &Ref{Kind: KAny}
+	case ap.Has != nil:
+		t.Closed = true
+	}
+	if t.Extra == nil {
+		return
+	}
+	t.ExtraField = "AdditionalProperties"
+	for _, f := range t.Fields {
+		if f.Name == t.ExtraField {
+			t.ExtraField = "AdditionalPropertiesMap"
+		}
+	}
 }
 
 // ref returns the use of a schema: a named type for $refs to components,
@@ -722,6 +764,12 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 	}
 	ct, mt := pickContent(rb.Value.Content)
 	body := &Body{ContentType: ct, Required: rb.Value.Required, Kind: contentKind(ct)}
+	if isMediaRange(ct) && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && !isBinaryString(mt.Schema.Value) {
+		// "*/*" (or "application/*") with a schema, as Kubernetes declares
+		// its bodies: any content type is accepted and read as JSON, which
+		// is what kin-openapi's request validation does with a JSON request.
+		body.Kind = "json"
+	}
 	if body.Kind == "json" {
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
 	}
@@ -739,10 +787,22 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 	return keys[0], c[keys[0]]
 }
 
+// isMediaRange reports whether a content type is a range such as */* or
+// application/*.
+func isMediaRange(ct string) bool {
+	return strings.HasSuffix(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]), "/*")
+}
+
+// isBinaryString reports whether a schema is raw bytes (format binary or
+// byte), which a body carries as is.
+func isBinaryString(s *openapi3.Schema) bool {
+	return s.Type.Is("string") && (s.Format == "binary" || s.Format == "byte")
+}
+
 func contentKind(ct string) string {
 	ct = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
 	switch {
-	case ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "*/*" && false:
+	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
 		return "json"
 	case strings.HasPrefix(ct, "text/"):
 		return "text"

@@ -6,6 +6,7 @@ package codegen
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -86,13 +87,16 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"segIndex": func(op *Op, key string) int {
+	"pathExpr": func(op *Op, p *Param) string {
+		if op.SegmentPattern == "" {
+			return "r.PathValue(" + strconv.Quote(p.Wildcard) + ")"
+		}
 		for i, k := range op.SegmentParams {
-			if k == key {
-				return i + 1
+			if k == p.Key {
+				return "seg[" + strconv.Itoa(i+1) + "]"
 			}
 		}
-		return 0
+		return `""`
 	},
 	"defaultStatus": func(status string) int {
 		if len(status) == 3 && strings.HasSuffix(strings.ToUpper(status), "XX") {
@@ -242,6 +246,15 @@ func (c cv) Deref() cv {
 	return cv{R: c.R.NonNull(), Dst: "(*" + c.Dst + ")", Src: "(*" + c.Src + ")", P: c.P, E: c.E, Depth: c.Depth}
 }
 
+// SrcAddr is the address of Src, for decode functions taking a struct's
+// wire value by pointer.
+func (c cv) SrcAddr() string {
+	if strings.HasPrefix(c.Src, "(*") && strings.HasSuffix(c.Src, ")") {
+		return c.Src[2 : len(c.Src)-1]
+	}
+	return "&" + c.Src
+}
+
 // Loop is the loop variable of this depth.
 func (c cv) Loop() string { return "i" + strconv.Itoa(c.Depth) }
 
@@ -334,11 +347,28 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	return out, nil
 }
 
-// SpecDocuments renders the resolved spec as JSON and YAML, so the server
-// serves it with the standard library alone. Keys are sorted, so the bytes
-// are the same for the same spec.
+// SpecDocuments renders the spec as JSON and YAML, so the server serves it
+// with the standard library alone: the file itself and its JSON twin when
+// it is the whole document, else the resolved document (bundled, and
+// converted from Swagger 2.0) with keys sorted. The bytes are the same for
+// the same spec.
 func SpecDocuments(spec *openapi.Spec) (jsonDoc, yamlDoc []byte, err error) {
-	raw, err := json.Marshal(spec.Doc)
+	if spec.JSON != nil {
+		// The file is the whole document: serve it as written (comments
+		// and key order kept) and its JSON twin, instead of encoding the
+		// loaded document again.
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, spec.JSON, "", "  "); err != nil {
+			return nil, nil, err
+		}
+		buf.WriteByte('\n')
+		return buf.Bytes(), spec.Source, nil
+	}
+	doc, err := spec.Bundled(context.Background())
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := json.Marshal(doc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("render the spec as JSON: %w", err)
 	}

@@ -77,6 +77,10 @@ type Type struct {
 	OneOf         bool        // TUnion: exactly one variant must match (else at least one)
 	Discriminator string      // TUnion: property naming the variant
 	GoAlias       bool        // TAlias: `type A = B`, a component that is only a $ref
+	Decoded       bool        // a request decodes it: it needs a wire twin and a decode function
+	Extra         *Ref        // TStruct: the type of additionalProperties kept beside the properties
+	ExtraField    string      // TStruct: the Go field holding them
+	Closed        bool        // TStruct: additionalProperties: false, other keys are errors
 	schemaKey     string      // the schema it came from, for de-duplication
 }
 
@@ -97,6 +101,19 @@ type Field struct {
 	Required        bool
 	Pointer         bool // the model field is *T (optional, nullable or recursive)
 }
+
+// KnownKeys is a Go array literal of the struct's JSON property names.
+func (t *Type) KnownKeys() string {
+	keys := make([]string, len(t.Fields))
+	for i, f := range t.Fields {
+		keys[i] = strconv.Quote(f.JSON)
+	}
+	return "[...]string{" + strings.Join(keys, ", ") + "}"
+}
+
+// Open reports whether the struct reads keys beyond its properties: to keep
+// them (Extra) or to reject them (Closed).
+func (t *Type) Open() bool { return t.Extra != nil || t.Closed }
 
 // WireName is the name of a struct type's decoding twin.
 func (t *Type) WireName() string { return "wire" + t.Name }
@@ -482,6 +499,44 @@ func setPointers(types []*Type) {
 			if !f.Pointer && !f.Ref.Slice() && f.Ref.Kind == KNamed && reaches(f.Ref.Named, t, map[*Type]bool{}) {
 				f.Pointer = true
 			}
+		}
+	}
+}
+
+// markDecoded marks the types a request decodes, from the operations'
+// bodies and parameters down. Types only ever answered (response bodies) are
+// encoded with encoding/json alone, so they get no wire twin and no decode
+// function: on a large API that is a good part of the package.
+func markDecoded(ops []*Op) {
+	var mark func(r *Ref)
+	mark = func(r *Ref) {
+		if r == nil {
+			return
+		}
+		if r.Kind != KNamed {
+			mark(r.Elem)
+			return
+		}
+		t := r.Named
+		if t.Decoded {
+			return
+		}
+		t.Decoded = true
+		for _, f := range t.Fields {
+			mark(f.Ref)
+		}
+		for _, v := range t.Variants {
+			mark(v.Ref)
+		}
+		mark(t.Alias)
+		mark(t.Extra)
+	}
+	for _, op := range ops {
+		for _, p := range op.Params {
+			mark(p.Ref)
+		}
+		if op.Body != nil {
+			mark(op.Body.Ref)
 		}
 	}
 }

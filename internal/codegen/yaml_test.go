@@ -96,3 +96,56 @@ func firstDiff(got, want []byte) string {
 	}
 	return "lengths differ: got " + strconv.Itoa(len(gl)) + " lines, want " + strconv.Itoa(len(wl))
 }
+
+// TestSpecDocuments: a file that is the whole document is served as
+// written, with a JSON twin holding the same document; a spec that pulls in
+// other files, or a Swagger 2.0 one, is served resolved (bundled, as 3.0).
+func TestSpecDocuments(t *testing.T) {
+	for _, tc := range []struct {
+		file     string
+		verbatim bool
+	}{
+		{"../generate/testdata/pets/openapi.yaml", true},
+		{"../generate/testdata/corpus/v31-webhook-example.yaml", true},
+		{"../openapi/testdata/multi/openapi.yaml", false},
+		{"../openapi/testdata/v20.yaml", false},
+	} {
+		t.Run(filepath.Base(filepath.Dir(tc.file))+"/"+filepath.Base(tc.file), func(t *testing.T) {
+			spec, err := openapi.Load(context.Background(), tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, ym, err := SpecDocuments(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := bytes.Equal(ym, spec.Source); got != tc.verbatim {
+				t.Fatalf("YAML served verbatim = %v, want %v", got, tc.verbatim)
+			}
+			// Both documents hold the same data, whatever the path.
+			var fromJSON, fromYAML any
+			if err := json.Unmarshal(js, &fromJSON); err != nil {
+				t.Fatalf("served JSON: %v", err)
+			}
+			if err := yaml.Unmarshal(ym, &fromYAML); err != nil {
+				t.Fatalf("served YAML: %v", err)
+			}
+			again, err := json.Marshal(fromYAML)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var viaYAML any
+			if err := json.Unmarshal(again, &viaYAML); err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.Marshal(fromJSON)
+			b, _ := json.Marshal(viaYAML)
+			if !bytes.Equal(a, b) {
+				t.Errorf("served JSON and YAML differ:\n%s", firstDiff(a, b))
+			}
+			if !tc.verbatim && bytes.Contains(js, []byte(`.yaml#`)) {
+				t.Errorf("a resolved document still refers to another file")
+			}
+		})
+	}
+}

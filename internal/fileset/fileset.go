@@ -161,7 +161,10 @@ func (st *Staged) Commit() error {
 func (st *Staged) Abort() { os.RemoveAll(st.tmp) }
 
 // WriteFileAtomic replaces name with data: written to a temporary file in the
-// same directory, synced and renamed, so readers see the old or the new file.
+// same directory and renamed, so readers see the old or the new file, never
+// a part. It does not fsync: everything harness writes is re-created by
+// running it again, and a sync per file made generating a large spec's
+// hundreds of files wait on the disk for most of its time.
 func WriteFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
 	if err != nil {
@@ -177,9 +180,6 @@ func WriteFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
 		return err
 	}
 	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {

@@ -350,14 +350,12 @@ func (p *plan) write() error {
 			return err
 		}
 	}
-	// Each atomic write waits for its fsync; hundreds of files one after
-	// the other spend most of a large spec's generation waiting on the
-	// disk, so they are written by several goroutines. The first failure
-	// in path order is reported.
+	// Hundreds of small files: a few goroutines overlap their system
+	// calls. The first failure in path order is reported.
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < 16; w++ {
+	for w := 0; w < 4; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

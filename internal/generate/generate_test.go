@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -81,15 +82,17 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 		"pets":    "testdata/pets/openapi.yaml",
 		"v31":     "../openapi/testdata/v31.yaml",
 		"v20":     "../openapi/testdata/v20.yaml",
+		"extra":   "testdata/extra/openapi.yaml",
 	}
 	// The corpus of public specs (testdata/corpus/README.md), one app each.
-	corpus, err := filepath.Glob("testdata/corpus/*.yaml")
+	corpus, err := filepath.Glob("testdata/corpus/*.*")
 	if err != nil || len(corpus) == 0 {
 		t.Fatalf("corpus: %v", err)
 	}
-	diffApps := []string{"samples", "pets", "v31", "v20", "multi", "big"}
+	corpus = slices.DeleteFunc(corpus, func(f string) bool { return strings.HasSuffix(f, ".md") })
+	diffApps := []string{"samples", "pets", "v31", "v20", "extra", "multi", "big"}
 	for _, f := range corpus {
-		app := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		app := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 		specs[app] = f
 		diffApps = append(diffApps, app)
 	}
@@ -108,10 +111,10 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Apps) != 6+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
+	if len(res.Apps) != 7+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
 		t.Fatalf("apps %v, scaffolded %v", res.Apps, res.Scaffolded)
 	}
-	for _, f := range []string{"samples_test.go", "pets_test.go"} {
+	for _, f := range []string{"samples_test.go", "pets_test.go", "extra_test.go"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "roundtrip", f+".txt"))
 		if err != nil {
 			t.Fatal(err)

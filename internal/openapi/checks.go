@@ -119,6 +119,29 @@ func checkRefs(file string, root *yaml.Node, _ string) Errors {
 	return errs
 }
 
+// selfContained reports whether every $ref of the tree points inside it.
+func selfContained(n *yaml.Node) bool {
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			if !selfContained(c) {
+				return false
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "$ref" && v.Kind == yaml.ScalarNode && !strings.HasPrefix(v.Value, "#") {
+				return false
+			}
+			if !selfContained(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func refProblem(file string, root *yaml.Node, ref string, cache map[string]*yaml.Node) string {
 	target, frag, _ := strings.Cut(ref, "#")
 	doc := root

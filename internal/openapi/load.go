@@ -30,7 +30,36 @@ type Spec struct {
 	Doc     *openapi3.T // the resolved document
 	Root    *yaml.Node  // the file's YAML tree, for locating later problems
 	Source  []byte      // the file's bytes
-	loader  *openapi3.Loader
+	// JSON is the file's document as JSON when the file is the whole
+	// document (OpenAPI 3, no $ref to another file); nil otherwise.
+	JSON     []byte
+	external bool // a $ref points into another file
+	loader   *openapi3.Loader
+}
+
+// Bundled returns the document to serve: self-contained, with what $refs
+// to other files point at moved into its components. It loads the files
+// again, so Doc, which the generator reads, stays as it is.
+func (s *Spec) Bundled(ctx context.Context) (*openapi3.T, error) {
+	if !s.external {
+		return s.Doc, nil
+	}
+	abs, err := filepath.Abs(s.File)
+	if err != nil {
+		return nil, err
+	}
+	loader := newLoader(ctx, false)
+	var doc *openapi3.T
+	if s.Version == V20 {
+		doc, err = loadV2(loader, s.Root, &url.URL{Path: filepath.ToSlash(abs)})
+	} else {
+		doc, err = loader.LoadFromFile(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", s.File, err)
+	}
+	doc.InternalizeRefs(ctx, nil)
+	return doc, nil
 }
 
 // Locate returns an error at the line of a dotted key path in the spec's file.
@@ -60,7 +89,7 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	if errs := precheck(path, root, v); len(errs) > 0 {
 		return nil, errs
 	}
-	s := &Spec{File: path, Version: v, Root: root, Source: data}
+	s := &Spec{File: path, Version: v, Root: root, Source: data, external: !selfContained(root)}
 	// kin-openapi is a large library fed untrusted input; a panic in it must
 	// become an error here, not a crash of the generator.
 	defer func() {
@@ -84,6 +113,9 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 				return l.LoadFromDataWithPath(js, loc)
 			}); err == nil {
 				s.Doc = doc
+				if !s.external {
+					s.JSON = js
+				}
 				return s, nil
 			}
 		}

@@ -23,7 +23,7 @@ type wireNewPet struct {
 	Tag       *string  `json:"tag"`
 }
 
-func decodeNewPet(w wireNewPet, p string, errs *errorList) NewPet {
+func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 	var m NewPet
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")

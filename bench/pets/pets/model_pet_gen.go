@@ -2,10 +2,6 @@
 
 package pets
 
-import (
-	"unicode/utf8"
-)
-
 // Pet is a schema of the API.
 type Pet struct {
 	Age       int64    `json:"age"`
@@ -13,70 +9,4 @@ type Pet struct {
 	Name      string   `json:"name"`
 	PhotoURLs []string `json:"photoUrls,omitempty"`
 	Tag       *string  `json:"tag,omitempty"`
-}
-
-// wirePet is Pet as decoded: every field optional, so that
-// absence is seen and reported.
-type wirePet struct {
-	Age       *int64   `json:"age"`
-	ID        *int64   `json:"id"`
-	Name      *string  `json:"name"`
-	PhotoURLs []string `json:"photoUrls"`
-	Tag       *string  `json:"tag"`
-}
-
-func decodePet(w wirePet, p string, errs *errorList) Pet {
-	var m Pet
-	if w.Age == nil {
-		errs.add(join(p, "age"), "is required")
-	} else {
-		m.Age = (*w.Age)
-
-		if float64(m.Age) < 0 {
-			errs.add(join(p, "age"), "must be at least 0")
-		}
-		if float64(m.Age) > 200 {
-			errs.add(join(p, "age"), "must be at most 200")
-		}
-	}
-	if w.ID == nil {
-		errs.add(join(p, "id"), "is required")
-	} else {
-		m.ID = (*w.ID)
-	}
-	if w.Name == nil {
-		errs.add(join(p, "name"), "is required")
-	} else {
-		m.Name = (*w.Name)
-
-		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.add(join(p, "name"), "must be at least 1 characters long")
-		}
-		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.add(join(p, "name"), "must be at most 64 characters long")
-		}
-	}
-	if w.PhotoURLs == nil {
-	} else {
-		if w.PhotoURLs != nil {
-			m.PhotoURLs = make([]string, len(w.PhotoURLs))
-			for i0 := range w.PhotoURLs {
-				m.PhotoURLs[i0] = w.PhotoURLs[i0]
-			}
-		}
-
-		if len(m.PhotoURLs) > 10 {
-			errs.add(join(p, "photoUrls"), "must have at most 10 items")
-		}
-	}
-	if w.Tag == nil {
-	} else {
-		m.Tag = new(string)
-		(*m.Tag) = (*w.Tag)
-
-		if !pattern1.MatchString((*m.Tag)) {
-			errs.add(join(p, "tag"), "must match the pattern ^[a-z]+$")
-		}
-	}
-	return m
 }

@@ -3,7 +3,6 @@
 package pets
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -27,12 +26,7 @@ type CreatePet201JSONResponse struct {
 func (CreatePet201JSONResponse) isCreatePetResponse() {}
 
 func (v CreatePet201JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 201, "application/json", v.Body)
 }
 
 // CreatePet400Response answers 400: Invalid pet.
@@ -43,39 +37,21 @@ type CreatePet400Response struct {
 func (CreatePet400Response) isCreatePetResponse() {}
 
 func (v CreatePet400Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(400)
-	return nil
+	return writeBytes(w, v.Header, 400, "", nil)
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
 	var req CreatePetRequest
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "application/json") {
-			h.unsupported(w, r, "application/json")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		var wire wireNewPet
-		if err := json.NewDecoder(body).Decode(&wire); err != nil {
-			if h.tooLarge(w, r, err) {
-				return
-			}
-			field, reason := jsonReason(err)
-			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
-			return
-		}
+	var wire wireNewPet
+	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
 		berrs := &errorList{in: "body"}
-		req.Body = decodeNewPet(wire, "", berrs)
+		req.Body = decodeNewPet(&wire, "", berrs)
 		if len(berrs.list) > 0 {
 			h.invalid(w, r, berrs.list)
 			return
 		}
-	} else {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-		return
 	}
 	resp, err := h.api.CreatePet(r.Context(), req)
 	h.respond(w, r, "CreatePet", resp, err)

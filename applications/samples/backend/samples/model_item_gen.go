@@ -2,60 +2,9 @@
 
 package samples
 
-import (
-	"unicode/utf8"
-)
-
 // Item is a schema of the API.
 type Item struct {
 	ID   int64    `json:"id"`
 	Name string   `json:"name"`
 	Tags []string `json:"tags,omitempty"`
-}
-
-// wireItem is Item as decoded: every field optional, so that
-// absence is seen and reported.
-type wireItem struct {
-	ID   *int64   `json:"id"`
-	Name *string  `json:"name"`
-	Tags []string `json:"tags"`
-}
-
-func decodeItem(w wireItem, p string, errs *errorList) Item {
-	var m Item
-	if w.ID == nil {
-		errs.add(join(p, "id"), "is required")
-	} else {
-		m.ID = (*w.ID)
-	}
-	if w.Name == nil {
-		errs.add(join(p, "name"), "is required")
-	} else {
-		m.Name = (*w.Name)
-
-		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.add(join(p, "name"), "must be at least 1 characters long")
-		}
-		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.add(join(p, "name"), "must be at most 64 characters long")
-		}
-	}
-	if w.Tags == nil {
-	} else {
-		if w.Tags != nil {
-			m.Tags = make([]string, len(w.Tags))
-			for i0 := range w.Tags {
-				m.Tags[i0] = w.Tags[i0]
-
-				if !pattern1.MatchString(m.Tags[i0]) {
-					errs.add(index(join(p, "tags"), i0), "must match the pattern ^[a-z0-9-]+$")
-				}
-			}
-		}
-
-		if len(m.Tags) > 10 {
-			errs.add(join(p, "tags"), "must have at most 10 items")
-		}
-	}
-	return m
 }

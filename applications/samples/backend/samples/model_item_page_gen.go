@@ -7,31 +7,3 @@ type ItemPage struct {
 	Items []Item `json:"items,omitempty"`
 	Total int64  `json:"total"`
 }
-
-// wireItemPage is ItemPage as decoded: every field optional, so that
-// absence is seen and reported.
-type wireItemPage struct {
-	Items []wireItem `json:"items"`
-	Total *int64     `json:"total"`
-}
-
-func decodeItemPage(w wireItemPage, p string, errs *errorList) ItemPage {
-	var m ItemPage
-	if w.Items == nil {
-		errs.add(join(p, "items"), "is required")
-	} else {
-		if w.Items != nil {
-			m.Items = make([]Item, len(w.Items))
-			for i0 := range w.Items {
-				m.Items[i0] = decodeItem(w.Items[i0], index(join(p, "items"), i0), errs)
-			}
-		}
-
-	}
-	if w.Total == nil {
-		errs.add(join(p, "total"), "is required")
-	} else {
-		m.Total = (*w.Total)
-	}
-	return m
-}

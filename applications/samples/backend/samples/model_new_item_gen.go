@@ -19,7 +19,7 @@ type wireNewItem struct {
 	Tags []string `json:"tags"`
 }
 
-func decodeNewItem(w wireNewItem, p string, errs *errorList) NewItem {
+func decodeNewItem(w *wireNewItem, p string, errs *errorList) NewItem {
 	var m NewItem
 	if w.Name == nil {
 		errs.add(join(p, "name"), "is required")

@@ -3,7 +3,6 @@
 package samples
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -27,12 +26,7 @@ type CreateItem201JSONResponse struct {
 func (CreateItem201JSONResponse) isCreateItemResponse() {}
 
 func (v CreateItem201JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 201, "application/json", v.Body)
 }
 
 // CreateItem400Response answers 400: The request is invalid.
@@ -43,39 +37,21 @@ type CreateItem400Response struct {
 func (CreateItem400Response) isCreateItemResponse() {}
 
 func (v CreateItem400Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(400)
-	return nil
+	return writeBytes(w, v.Header, 400, "", nil)
 }
 
 func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
 	var req CreateItemRequest
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "application/json") {
-			h.unsupported(w, r, "application/json")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		var wire wireNewItem
-		if err := json.NewDecoder(body).Decode(&wire); err != nil {
-			if h.tooLarge(w, r, err) {
-				return
-			}
-			field, reason := jsonReason(err)
-			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
-			return
-		}
+	var wire wireNewItem
+	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
 		berrs := &errorList{in: "body"}
-		req.Body = decodeNewItem(wire, "", berrs)
+		req.Body = decodeNewItem(&wire, "", berrs)
 		if len(berrs.list) > 0 {
 			h.invalid(w, r, berrs.list)
 			return
 		}
-	} else {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-		return
 	}
 	resp, err := h.api.CreateItem(r.Context(), req)
 	h.respond(w, r, "CreateItem", resp, err)

@@ -3,7 +3,6 @@
 package samples
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -27,12 +26,7 @@ type GetItem200JSONResponse struct {
 func (GetItem200JSONResponse) isGetItemResponse() {}
 
 func (v GetItem200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 // GetItem404Response answers 404: No such item.
@@ -43,33 +37,20 @@ type GetItem404Response struct {
 func (GetItem404Response) isGetItemResponse() {}
 
 func (v GetItem404Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(404)
-	return nil
+	return writeBytes(w, v.Header, 404, "", nil)
 }
 
 func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	var req GetItemRequest
 	perrs := &errorList{}
-	{
-		perrs.in = "path"
-		vals := []string{r.PathValue("p0")}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("id", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("id", parseReason("int64"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("id", "must be at least 1")
-				}
-				req.ID = v
-			}
+	perrs.in = "path"
+	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
+		perrs.add("id", "is required")
+	} else if v, ok := parseParam(perrs, "id", s, parseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.add("id", "must be at least 1")
 		}
+		req.ID = v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)

@@ -3,7 +3,6 @@
 package samples
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -28,51 +27,32 @@ type ListItems200JSONResponse struct {
 func (ListItems200JSONResponse) isListItemsResponse() {}
 
 func (v ListItems200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	var req ListItemsRequest
 	perrs := &errorList{}
 	query := r.URL.Query()
-	{
-		perrs.in = "query"
-		vals, ok := query["limit"]
-		if !ok {
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("limit", parseReason("int64"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("limit", "must be at least 1")
-				}
-				if float64(v) > 100 {
-					perrs.add("limit", "must be at most 100")
-				}
-				req.Limit = &v
+	perrs.in = "query"
+	if s, ok := first(query["limit"]); ok {
+		if v, ok := parseParam(perrs, "limit", s, parseInt64, "int64"); ok {
+			if float64(v) < 1 {
+				perrs.add("limit", "must be at least 1")
 			}
+			if float64(v) > 100 {
+				perrs.add("limit", "must be at most 100")
+			}
+			req.Limit = &v
 		}
 	}
-	{
-		perrs.in = "query"
-		vals, ok := query["offset"]
-		if !ok {
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("offset", parseReason("int64"))
-			} else {
-				if float64(v) < 0 {
-					perrs.add("offset", "must be at least 0")
-				}
-				req.Offset = &v
+	perrs.in = "query"
+	if s, ok := first(query["offset"]); ok {
+		if v, ok := parseParam(perrs, "offset", s, parseInt64, "int64"); ok {
+			if float64(v) < 0 {
+				perrs.add("offset", "must be at least 0")
 			}
+			req.Offset = &v
 		}
 	}
 	if len(perrs.list) > 0 {

@@ -3,7 +3,6 @@
 package samples
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -26,12 +25,7 @@ type Ping200JSONResponse struct {
 func (Ping200JSONResponse) isPingResponse() {}
 
 func (v Ping200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@
 package samples
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -26,12 +25,7 @@ type Ready200JSONResponse struct {
 func (Ready200JSONResponse) isReadyResponse() {}
 
 func (v Ready200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 // Ready503Response answers 503: Not ready yet.
@@ -42,11 +36,7 @@ type Ready503Response struct {
 func (Ready503Response) isReadyResponse() {}
 
 func (v Ready503Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(503)
-	return nil
+	return writeBytes(w, v.Header, 503, "", nil)
 }
 
 func (h *handler) handleReady(w http.ResponseWriter, r *http.Request) {

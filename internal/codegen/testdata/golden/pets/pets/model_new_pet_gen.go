@@ -32,7 +32,7 @@ type wireNewPet struct {
 	Tag        *string            `json:"tag"`
 }
 
-func decodeNewPet(w wireNewPet, p string, errs *errorList) NewPet {
+func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 	var m NewPet
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")
@@ -86,7 +86,7 @@ func decodeNewPet(w wireNewPet, p string, errs *errorList) NewPet {
 	if w.Owner == nil {
 	} else {
 		m.Owner = new(NewPetOwner)
-		(*m.Owner) = decodeNewPetOwner((*w.Owner), join(p, "owner"), errs)
+		(*m.Owner) = decodeNewPetOwner(w.Owner, join(p, "owner"), errs)
 	}
 	if w.PhotoURLs == nil {
 	} else {
@@ -131,7 +131,7 @@ type wireNewPetOwner struct {
 	Since *string `json:"since"`
 }
 
-func decodeNewPetOwner(w wireNewPetOwner, p string, errs *errorList) NewPetOwner {
+func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList) NewPetOwner {
 	var m NewPetOwner
 	if w.Email == nil {
 		errs.add(join(p, "email"), "is required")

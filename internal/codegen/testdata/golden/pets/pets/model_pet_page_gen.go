@@ -7,31 +7,3 @@ type PetPage struct {
 	Items []Pet   `json:"items,omitempty"`
 	Next  *string `json:"next,omitempty"`
 }
-
-// wirePetPage is PetPage as decoded: every field optional, so that
-// absence is seen and reported.
-type wirePetPage struct {
-	Items []wirePet `json:"items"`
-	Next  *string   `json:"next"`
-}
-
-func decodePetPage(w wirePetPage, p string, errs *errorList) PetPage {
-	var m PetPage
-	if w.Items == nil {
-		errs.add(join(p, "items"), "is required")
-	} else {
-		if w.Items != nil {
-			m.Items = make([]Pet, len(w.Items))
-			for i0 := range w.Items {
-				m.Items[i0] = decodePet(w.Items[i0], index(join(p, "items"), i0), errs)
-			}
-		}
-
-	}
-	if w.Next == nil {
-	} else {
-		m.Next = new(string)
-		(*m.Next) = (*w.Next)
-	}
-	return m
-}

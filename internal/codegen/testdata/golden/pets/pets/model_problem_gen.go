@@ -12,28 +12,6 @@ type Problem struct {
 	Message string       `json:"message"`
 }
 
-// wireProblem is Problem as decoded: every field optional, so that
-// absence is seen and reported.
-type wireProblem struct {
-	Kind    *json.RawMessage `json:"kind"`
-	Message *string          `json:"message"`
-}
-
-func decodeProblem(w wireProblem, p string, errs *errorList) Problem {
-	var m Problem
-	if w.Kind == nil {
-	} else {
-		m.Kind = new(ProblemKind)
-		(*m.Kind) = decodeProblemKind((*w.Kind), join(p, "kind"), errs)
-	}
-	if w.Message == nil {
-		errs.add(join(p, "message"), "is required")
-	} else {
-		m.Message = (*w.Message)
-	}
-	return m
-}
-
 // ProblemKind is one of several schemas.
 // It holds the JSON as received; the As methods decode it, the From methods set it.
 type ProblemKind struct {
@@ -87,36 +65,4 @@ func (u *ProblemKind) FromInt64(v int64) error {
 		u.raw = b
 	}
 	return err
-}
-
-func decodeProblemKind(w json.RawMessage, p string, errs *errorList) ProblemKind {
-	matched := 0
-	{
-		var vw string
-		if json.Unmarshal(w, &vw) == nil {
-			sub := &errorList{}
-			var v string
-			_ = v
-			v = vw
-			if len(sub.list) == 0 {
-				matched++
-			}
-		}
-	}
-	{
-		var vw int64
-		if json.Unmarshal(w, &vw) == nil {
-			sub := &errorList{}
-			var v int64
-			_ = v
-			v = vw
-			if len(sub.list) == 0 {
-				matched++
-			}
-		}
-	}
-	if matched != 1 {
-		errs.add(p, "must match exactly one of String, Int64")
-	}
-	return ProblemKind{raw: w}
 }

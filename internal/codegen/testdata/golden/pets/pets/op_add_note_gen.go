@@ -28,13 +28,7 @@ type AddNote200TextResponse struct {
 func (AddNote200TextResponse) isAddNoteResponse() {}
 
 func (v AddNote200TextResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "text/plain")
-	w.WriteHeader(200)
-	_, err := io.WriteString(w, v.Body)
-	return err
+	return writeBytes(w, v.Header, 200, "text/plain", []byte(v.Body))
 }
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
@@ -45,20 +39,11 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	var req AddNoteRequest
 	perrs := &errorList{}
-	{
-		perrs.in = "path"
-		vals := []string{r.PathValue("p0")}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("petId", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("petId", parseReason("int64"))
-			} else {
-				req.PetID = v
-			}
-		}
+	perrs.in = "path"
+	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
+		perrs.add("petId", "is required")
+	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+		req.PetID = v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)

@@ -26,11 +26,7 @@ type DeletePet204Response struct {
 func (DeletePet204Response) isDeletePetResponse() {}
 
 func (v DeletePet204Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(204)
-	return nil
+	return writeBytes(w, v.Header, 204, "", nil)
 }
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
@@ -41,41 +37,18 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	var req DeletePetRequest
 	perrs := &errorList{}
-	{
-		perrs.in = "path"
-		vals := []string{r.PathValue("p0")}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("petId", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("petId", parseReason("int64"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("petId", "must be at least 1")
-				}
-				req.PetID = v
-			}
+	perrs.in = "path"
+	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
+		perrs.add("petId", "is required")
+	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.add("petId", "must be at least 1")
 		}
+		req.PetID = v
 	}
-	{
-		perrs.in = "cookie"
-		var vals []string
-		c, err := r.Cookie("session")
-		ok := err == nil
-		if ok {
-			vals = []string{c.Value}
-		}
-		if !ok {
-		} else {
-			v, err := parseString(vals[0])
-			if err != nil {
-				perrs.add("session", parseReason("string"))
-			} else {
-				req.Session = &v
-			}
-		}
+	perrs.in = "cookie"
+	if v, ok := cookieValue(r, "session"); ok {
+		req.Session = &v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)

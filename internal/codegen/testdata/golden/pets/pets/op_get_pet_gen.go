@@ -3,7 +3,6 @@
 package pets
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -27,12 +26,7 @@ type GetPet200JSONResponse struct {
 func (GetPet200JSONResponse) isGetPetResponse() {}
 
 func (v GetPet200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 // GetPet404Response answers 404: No such pet.
@@ -43,11 +37,7 @@ type GetPet404Response struct {
 func (GetPet404Response) isGetPetResponse() {}
 
 func (v GetPet404Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(404)
-	return nil
+	return writeBytes(w, v.Header, 404, "", nil)
 }
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
@@ -58,23 +48,14 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	var req GetPetRequest
 	perrs := &errorList{}
-	{
-		perrs.in = "path"
-		vals := []string{r.PathValue("p0")}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("petId", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("petId", parseReason("int64"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("petId", "must be at least 1")
-				}
-				req.PetID = v
-			}
+	perrs.in = "path"
+	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
+		perrs.add("petId", "is required")
+	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.add("petId", "must be at least 1")
 		}
+		req.PetID = v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)

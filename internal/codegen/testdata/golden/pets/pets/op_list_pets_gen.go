@@ -3,7 +3,6 @@
 package pets
 
 import (
-	"encoding/json"
 	"net/http"
 	"unicode/utf8"
 )
@@ -31,12 +30,7 @@ type ListPets200JSONResponse struct {
 func (ListPets200JSONResponse) isListPetsResponse() {}
 
 func (v ListPets200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 // ListPetsDefaultJSONResponse answers default with application/json: An error.
@@ -49,87 +43,52 @@ type ListPetsDefaultJSONResponse struct {
 func (ListPetsDefaultJSONResponse) isListPetsResponse() {}
 
 func (v ListPetsDefaultJSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(statusOr(v.StatusCode, 500))
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, statusOr(v.StatusCode, 500), "application/json", v.Body)
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 	var req ListPetsRequest
 	perrs := &errorList{}
 	query := r.URL.Query()
-	{
-		perrs.in = "query"
-		vals, ok := query["limit"]
-		if !ok {
-		} else {
-			v, err := parseInt32(vals[0])
-			if err != nil {
-				perrs.add("limit", parseReason("int32"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("limit", "must be at least 1")
-				}
-				if float64(v) > 100 {
-					perrs.add("limit", "must be at most 100")
-				}
-				req.Limit = &v
+	perrs.in = "query"
+	if s, ok := first(query["limit"]); ok {
+		if v, ok := parseParam(perrs, "limit", s, parseInt32, "int32"); ok {
+			if float64(v) < 1 {
+				perrs.add("limit", "must be at least 1")
 			}
+			if float64(v) > 100 {
+				perrs.add("limit", "must be at most 100")
+			}
+			req.Limit = &v
 		}
 	}
-	{
-		perrs.in = "query"
-		vals, ok := query["cursor"]
-		if !ok {
-		} else {
-			v, err := parseString(vals[0])
-			if err != nil {
-				perrs.add("cursor", parseReason("string"))
-			} else {
-				if utf8.RuneCountInString(v) > 64 {
-					perrs.add("cursor", "must be at most 64 characters long")
-				}
-				req.Cursor = &v
-			}
+	perrs.in = "query"
+	if v, ok := first(query["cursor"]); ok {
+		if utf8.RuneCountInString(v) > 64 {
+			perrs.add("cursor", "must be at most 64 characters long")
 		}
+		req.Cursor = &v
 	}
-	{
-		perrs.in = "query"
-		vals, ok := query["status"]
-		if !ok {
-		} else {
-			vals = splitParam(vals[0], ",")
-			list := make([]Status, 0, len(vals))
-			for i, s := range vals {
-				v, err := parseString(s)
-				if err != nil {
-					perrs.add(index("status", i), parseReason("string"))
-					continue
-				}
-				list = append(list, decodeStatus(Status(v), index("status", i), perrs))
-			}
-			req.Status = list
-		}
-	}
-	{
-		perrs.in = "header"
-		vals := r.Header.Values("X-Request-ID")
-		ok := len(vals) > 0
-		if !ok {
-		} else {
-			v, err := parseString(vals[0])
+	perrs.in = "query"
+	if vals := query["status"]; len(vals) > 0 {
+		vals = splitParam(vals[0], ",")
+		list := make([]Status, 0, len(vals))
+		for i, s := range vals {
+			v, err := parseString(s)
 			if err != nil {
-				perrs.add("X-Request-ID", parseReason("string"))
-			} else {
-				if reason := checkFormat("uuid", v); reason != "" {
-					perrs.add("X-Request-ID", reason)
-				}
-				req.XRequestID = &v
+				perrs.add(index("status", i), parseReason("string"))
+				continue
 			}
+			list = append(list, decodeStatus(Status(v), index("status", i), perrs))
 		}
+		req.Status = list
+	}
+	perrs.in = "header"
+	if v, ok := first(r.Header.Values("X-Request-ID")); ok {
+		if reason := checkFormat("uuid", v); reason != "" {
+			perrs.add("X-Request-ID", reason)
+		}
+		req.XRequestID = &v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)

@@ -3,7 +3,6 @@
 package pets
 
 import (
-	"encoding/json"
 	"net/http"
 )
 
@@ -29,12 +28,7 @@ type UpdatePet200JSONResponse struct {
 func (UpdatePet200JSONResponse) isUpdatePetResponse() {}
 
 func (v UpdatePet200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	return json.NewEncoder(w).Encode(v.Body)
+	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
 }
 
 // UpdatePet412Response answers 412: The pet changed meanwhile.
@@ -45,11 +39,7 @@ type UpdatePet412Response struct {
 func (UpdatePet412Response) isUpdatePetResponse() {}
 
 func (v UpdatePet412Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(412)
-	return nil
+	return writeBytes(w, v.Header, 412, "", nil)
 }
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
@@ -60,67 +50,36 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(ctx)
 	var req UpdatePetRequest
 	perrs := &errorList{}
-	{
-		perrs.in = "path"
-		vals := []string{r.PathValue("p0")}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("petId", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("petId", parseReason("int64"))
-			} else {
-				if float64(v) < 1 {
-					perrs.add("petId", "must be at least 1")
-				}
-				req.PetID = v
-			}
+	perrs.in = "path"
+	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
+		perrs.add("petId", "is required")
+	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.add("petId", "must be at least 1")
 		}
+		req.PetID = v
 	}
-	{
-		perrs.in = "header"
-		vals := r.Header.Values("If-Match")
-		ok := len(vals) > 0
-		if !ok {
-			perrs.add("If-Match", "is required")
-		} else {
-			v, err := parseString(vals[0])
-			if err != nil {
-				perrs.add("If-Match", parseReason("string"))
-			} else {
-				req.IfMatch = v
-			}
-		}
+	perrs.in = "header"
+	if s, ok := first(r.Header.Values("If-Match")); !ok {
+		perrs.add("If-Match", "is required")
+	} else {
+		v := s
+		req.IfMatch = v
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)
 		return
 	}
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "application/json") {
-			h.unsupported(w, r, "application/json")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		var wire wireNewPet
-		if err := json.NewDecoder(body).Decode(&wire); err != nil {
-			if h.tooLarge(w, r, err) {
-				return
-			}
-			field, reason := jsonReason(err)
-			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
-			return
-		}
+	var wire wireNewPet
+	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
 		berrs := &errorList{in: "body"}
-		req.Body = decodeNewPet(wire, "", berrs)
+		req.Body = decodeNewPet(&wire, "", berrs)
 		if len(berrs.list) > 0 {
 			h.invalid(w, r, berrs.list)
 			return
 		}
-	} else {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-		return
 	}
 	resp, err := h.api.UpdatePet(r.Context(), req)
 	h.respond(w, r, "UpdatePet", resp, err)

@@ -29,11 +29,7 @@ type UploadPhoto204Response struct {
 func (UploadPhoto204Response) isUploadPhotoResponse() {}
 
 func (v UploadPhoto204Response) writeResponse(w http.ResponseWriter) error {
-	for k, vs := range v.Header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(204)
-	return nil
+	return writeBytes(w, v.Header, 204, "", nil)
 }
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
@@ -49,36 +45,19 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	{
-		perrs.in = "path"
-		vals := []string{seg[1]}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("petId", "is required")
-		} else {
-			v, err := parseInt64(vals[0])
-			if err != nil {
-				perrs.add("petId", parseReason("int64"))
-			} else {
-				req.PetID = v
-			}
-		}
+	perrs.in = "path"
+	if s, ok := nonEmpty(seg[1]); !ok {
+		perrs.add("petId", "is required")
+	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+		req.PetID = v
 	}
-	{
-		perrs.in = "path"
-		vals := []string{seg[2]}
-		ok := vals[0] != ""
-		if !ok {
-			perrs.add("ext", "is required")
-		} else {
-			v, err := parseString(vals[0])
-			if err != nil {
-				perrs.add("ext", parseReason("string"))
-			} else {
-				e := decodeUploadPhotoExt(UploadPhotoExt(v), "ext", perrs)
-				req.Ext = e
-			}
-		}
+	perrs.in = "path"
+	if s, ok := nonEmpty(seg[2]); !ok {
+		perrs.add("ext", "is required")
+	} else {
+		v := s
+		e := decodeUploadPhotoExt(UploadPhotoExt(v), "ext", perrs)
+		req.Ext = e
 	}
 	if len(perrs.list) > 0 {
 		h.invalid(w, r, perrs.list)
