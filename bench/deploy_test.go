@@ -1,12 +1,13 @@
-// Package bench measures harness-deployment: merge, render, lint and verify
-// of a synthetic solution of N applications, against a bare render of the
-// same chart with Helm's engine (what `helm template` does). Run bench/run.sh.
+// Package bench measures harness-deployment in process: merge, render, lint
+// and verify of the synthetic solution of N applications (bench/solution),
+// against a bare render of the same chart with Helm's engine in the same
+// process (what `helm template` does, without its start-up and output).
+// Run bench/run.sh; bench/deployment.sh compares the commands themselves.
 package bench
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -14,29 +15,17 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart/loader"
 
+	"github.com/harness-sh/harness/bench/solution"
 	"github.com/harness-sh/harness/internal/deploy"
 	"github.com/harness-sh/harness/internal/helmcheck"
 )
 
-// solution writes n applications, each with a Deployment, Service, a secret,
-// probes and every third one a postgres database.
-func solution(b *testing.B, n int) string {
+// solutionDir writes the benchmarks' solution of n applications.
+func solutionDir(b *testing.B, n int) string {
 	b.Helper()
 	dir := b.TempDir()
-	for i := 0; i < n; i++ {
-		name := fmt.Sprintf("app%d", i)
-		db := ""
-		if i%3 == 0 {
-			db = "  database:\n    auto: true\n    type: postgres\n"
-		}
-		values := fmt.Sprintf("harness:\n  subdomain: %s\n  deployment:\n    auto: true\n  secrets:\n    token: \"\"\n  readinessProbe:\n    path: /ready\n%s", name, db)
-		for file, content := range map[string]string{"Dockerfile": "FROM scratch\n", "deploy/values.yaml": values} {
-			p := filepath.Join(dir, "applications", name, file)
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
+	if err := solution.Write(dir, n); err != nil {
+		b.Fatal(err)
 	}
 	return dir
 }
@@ -44,7 +33,7 @@ func solution(b *testing.B, n int) string {
 func BenchmarkDeployment(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
-			dir := solution(b, n)
+			dir := solutionDir(b, n)
 			defer cpuPerOp(b)()
 			for b.Loop() {
 				d := &deploy.Deployment{Roots: []string{dir}, Tag: "1", Output: filepath.Join(b.TempDir(), "out"), Domain: "example.com"}
@@ -61,7 +50,7 @@ func BenchmarkDeployment(b *testing.B) {
 func BenchmarkHelmTemplate(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
-			dir := solution(b, n)
+			dir := solutionDir(b, n)
 			out := filepath.Join(b.TempDir(), "out")
 			d := &deploy.Deployment{Roots: []string{dir}, Tag: "1", Output: out, Domain: "example.com"}
 			if _, err := d.Run(context.Background()); err != nil {

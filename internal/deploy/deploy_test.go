@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -302,6 +303,27 @@ func TestDryRunWritesNothing(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "web") {
 		t.Errorf("plan does not name the app:\n%s", stdout.String())
+	}
+}
+
+// TestChartWarnings checks that warnings found while the chart is assembled
+// (after the values are merged) reach the result and the error stream.
+func TestChartWarnings(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"applications/web/Dockerfile":                     dockerfile,
+		"applications/web/deploy/charts/templates/x.yaml": "kind: ConfigMap\n",
+	})
+	var stderr strings.Builder
+	res, err := run(t, &Deployment{Roots: []string{dir}, Tag: "1", Err: &stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "no Chart.yaml, not a subchart"
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+		t.Errorf("warnings %q: none says %q", res.Warnings, want)
+	}
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q does not say %q", stderr.String(), want)
 	}
 }
 

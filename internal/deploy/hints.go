@@ -37,21 +37,37 @@ func printHints(w io.Writer, s *solution) {
 }
 
 // printPlan is --dry-run's output: what would be written and deployed.
-func (d *Deployment) printPlan(w io.Writer, s *solution, check *helmcheck.Result) {
+// images holds the image of each of s.included (see deployedImages).
+func (d *Deployment) printPlan(w io.Writer, s *solution, check *helmcheck.Result, images []string) {
 	fmt.Fprintf(w, "dry run: nothing written\n")
 	fmt.Fprintf(w, "chart: %d applications, %d objects checked", len(s.included), check.Objects)
 	if n := len(check.Unchecked); n > 0 {
 		fmt.Fprintf(w, ", %d of kinds without a known schema", n)
 	}
 	fmt.Fprintln(w)
-	for _, name := range s.included {
-		img := scalar(at(s.apps[name].node, "harness", "deployment", "image"))
-		if img == "" {
-			img = "-"
-		}
-		fmt.Fprintf(w, "  %-24s %s\n", name, img)
+	for i, name := range s.included {
+		fmt.Fprintf(w, "  %-24s %s\n", name, images[i])
 	}
 	if d.Deploy {
 		fmt.Fprintf(w, "would install or upgrade release %q in namespace %q\n", d.release(s), s.namespace)
 	}
+}
+
+// deployedImages is the image of each deployed application ("-" for none),
+// in the order of s.included.
+func (s *solution) deployedImages() []string {
+	images := make([]string, len(s.included))
+	for i, name := range s.included {
+		images[i] = scalar(at(s.apps[name].node, "harness", "deployment", "image"))
+		if images[i] == "" {
+			images[i] = "-"
+		}
+	}
+	return images
+}
+
+// dropTrees lets go of the values' YAML trees and of the record of their
+// files; only the names, namespace and decoded values are used afterwards.
+func (s *solution) dropTrees() {
+	s.o, s.top, s.apps = nil, nil, nil
 }

@@ -139,6 +139,11 @@ func (s *solution) buildDepsOf(img string) []string {
 func (s *solution) validate() error {
 	deployed := setOf(s.included)
 	all := sortedKeys(s.apps)
+	images := append(sortedKeys(s.images), all...)
+	for _, x := range s.apps {
+		images = append(images, sortedKeys(x.tasks)...)
+	}
+	known := setOf(images)
 	var errs []string
 	for _, name := range s.included {
 		a := s.apps[name]
@@ -161,11 +166,6 @@ func (s *solution) validate() error {
 				errs = append(errs, s.errAt(nameNode, "harness.use_services", "%s uses the service of %q, which is not deployed%s", name, d, s.why(d, all)).Error())
 			}
 		}
-		images := append(sortedKeys(s.images), all...)
-		for _, x := range s.apps {
-			images = append(images, sortedKeys(x.tasks)...)
-		}
-		known := setOf(images)
 		for _, n := range s.deps(a, "build") {
 			if d := scalar(n); !known[d] {
 				errs = append(errs, s.errAt(n, "harness.dependencies.build", "%s builds on %q, which is no image of the solution%s", name, d, didYouMean(d, images)).Error())

@@ -24,13 +24,17 @@ keep working; harness.* names are harness's own.
 {{- .Values.registry.name | default "" -}}
 {{- end -}}
 
-{{- /* deploy_utils.labels ROOT: labels every object carries. */ -}}
+{{- /*
+deploy_utils.labels ROOT: labels every object carries. The chart labels are
+deploy_utils.chart and deploy_utils.chartref written out: every object renders
+these labels, and an include costs more than the expression.
+*/ -}}
 {{- define "deploy_utils.labels" }}
-helm.sh/chart: {{ include "deploy_utils.chart" . | quote }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 app.kubernetes.io/part-of: {{ .Values.name | default .Chart.Name | quote }}
-chart: {{ include "deploy_utils.chartref" . | quote }}
+chart: {{ printf "%s-%s" .Chart.Name (replace "+" "_" .Chart.Version) | quote }}
 release: {{ .Release.Name | quote }}
 heritage: {{ .Release.Service | quote }}
 {{- with .Values.commonLabels }}
@@ -38,7 +42,11 @@ heritage: {{ .Release.Service | quote }}
 {{- end }}
 {{- end }}
 
-{{- /* harness.appLabels (dict root app name component): labels of one app's objects. */ -}}
+{{- /*
+harness.appLabels (dict root app name component [labels]): labels of one app's
+objects; labels, when given, is deploy_utils.labels of root already rendered
+(the same for every app).
+*/ -}}
 {{- define "harness.appLabels" }}
 app: {{ .name | quote }}
 app.kubernetes.io/name: {{ .name | quote }}
@@ -46,7 +54,7 @@ app.kubernetes.io/component: {{ .component | default "server" | quote }}
 {{- with .root.Values.tag }}
 app.kubernetes.io/version: {{ . | toString | trunc 63 | trimSuffix "-" | quote }}
 {{- end }}
-{{- include "deploy_utils.labels" .root }}
+{{- if hasKey . "labels" }}{{ .labels }}{{ else }}{{ include "deploy_utils.labels" .root }}{{ end }}
 {{- end }}
 
 {{- /* harness.selector (dict root name): the immutable part of the labels. */ -}}
