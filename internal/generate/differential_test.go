@@ -104,6 +104,7 @@ type reqParts struct {
 	cookie map[string]string
 	body   any
 	hasBod bool
+	form   bool // the body goes as application/x-www-form-urlencoded
 }
 
 func (g *diffGen) operations() {
@@ -162,6 +163,12 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 	var body *openapi3.Schema
 	if rb := op.RequestBody; rb != nil && rb.Value != nil {
 		mt := rb.Value.Content.Get("application/json")
+		if mt == nil {
+			// A form with a schema is decoded and validated like JSON.
+			if fm := rb.Value.Content.Get("application/x-www-form-urlencoded"); fm != nil && fm.Schema != nil && fm.Schema.Value != nil && len(fm.Schema.Value.Properties) > 0 {
+				mt, base.form = fm, true
+			}
+		}
 		if mt == nil {
 			if rb.Value.Required {
 				g.skips["required body that is not JSON"]++
@@ -222,6 +229,9 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 			add("body: missing required", r)
 		}
 		for _, m := range g.mutations(body, base.body, 0) {
+			if base.form && strings.ContainsAny(strings.TrimPrefix(m.path, "."), ".[") {
+				continue // a form's fields are flat: nested values have no form encoding both sides share
+			}
 			r := clone(base)
 			r.body = m.value
 			add("body"+m.path+": "+m.what, r)
@@ -230,7 +240,7 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 }
 
 func clone(r reqParts) reqParts {
-	out := reqParts{path: map[string]string{}, query: url.Values{}, header: map[string]string{}, cookie: map[string]string{}, body: r.body, hasBod: r.hasBod}
+	out := reqParts{path: map[string]string{}, query: url.Values{}, header: map[string]string{}, cookie: map[string]string{}, body: r.body, hasBod: r.hasBod, form: r.form}
 	for k, v := range r.path {
 		out.path[k] = v
 	}
@@ -362,7 +372,11 @@ func (g *diffGen) build(path, method string, op *openapi3.Operation, opName, wha
 	if len(cookies) > 0 {
 		c.Header["Cookie"] = strings.Join(cookies, "; ")
 	}
-	if r.hasBod {
+	if r.hasBod && r.form {
+		s := formBody(r.body)
+		c.Body = &s
+		c.Header["Content-Type"] = "application/x-www-form-urlencoded"
+	} else if r.hasBod {
 		data, _ := json.Marshal(r.body)
 		s := string(data)
 		c.Body = &s
@@ -888,4 +902,32 @@ func (d *differential) check(t *testing.T) {
 	if invalid < 50 || valid < 20 {
 		t.Errorf("too few cases to prove anything: %d valid, %d invalid", valid, invalid)
 	}
+}
+
+// formBody encodes a generated object as form fields, the way a browser
+// would send it: scalars as text, arrays as repeated fields. Anything else
+// (a mutation that is not an object) goes as one field holding its JSON.
+func formBody(v any) string {
+	text := func(x any) string {
+		if s, ok := x.(string); ok {
+			return s
+		}
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return url.Values{"body": {text(v)}}.Encode()
+	}
+	vals := url.Values{}
+	for k, x := range obj {
+		if list, ok := x.([]any); ok {
+			for _, e := range list {
+				vals.Add(k, text(e))
+			}
+		} else if x != nil {
+			vals.Set(k, text(x))
+		}
+	}
+	return vals.Encode()
 }
