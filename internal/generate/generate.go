@@ -341,17 +341,92 @@ func (p *plan) diff(res *Result) {
 	}
 }
 
-// write puts every file in place atomically (temp file and rename), then
-// deletes the files no longer generated.
+// write puts the files in place, then deletes the files no longer
+// generated. A folder missing on disk (a first generation) is written whole
+// beside its place and renamed into it: one rename for hundreds of files. In
+// an existing folder each file is replaced atomically (temp file and
+// rename), so readers see the old or the new file.
 func (p *plan) write() error {
-	files := sortedKeys(p.writes)
-	for _, abs := range files {
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+	fresh := map[string][]string{} // top-most missing folder → files under it
+	var inPlace []string
+	for _, abs := range sortedKeys(p.writes) {
+		if top := topMissing(filepath.Dir(abs)); top != "" {
+			fresh[top] = append(fresh[top], abs)
+		} else {
+			inPlace = append(inPlace, abs)
+		}
+	}
+	for _, dir := range sortedKeys(fresh) {
+		if err := p.writeFolder(dir, fresh[dir]); err != nil {
 			return err
 		}
 	}
-	// Hundreds of small files: a few goroutines overlap their system
-	// calls. The first failure in path order is reported.
+	if err := parallel(inPlace, func(abs string) error {
+		return fileset.WriteFileAtomic(abs, p.writes[abs], 0o644)
+	}); err != nil {
+		return err
+	}
+	for _, abs := range p.deletes {
+		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete %s: %w", abs, err)
+		}
+	}
+	return nil
+}
+
+// topMissing is the highest folder of dir's ancestry (dir included) that
+// does not exist, or "" when dir exists.
+func topMissing(dir string) string {
+	if _, err := os.Stat(dir); err == nil {
+		return ""
+	}
+	parent := filepath.Dir(dir)
+	if parent == dir {
+		return dir
+	}
+	if up := topMissing(parent); up != "" {
+		return up
+	}
+	return dir
+}
+
+// writeFolder creates dir holding files, staged in a temporary sibling.
+func (p *plan) writeFolder(dir string, files []string) (err error) {
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	staged := make(map[string]string, len(files))
+	for _, abs := range files {
+		rel, err := filepath.Rel(dir, abs)
+		if err != nil {
+			return err
+		}
+		staged[abs] = filepath.Join(tmp, rel)
+		if err := os.MkdirAll(filepath.Dir(staged[abs]), 0o755); err != nil {
+			return err
+		}
+	}
+	if err := parallel(files, func(abs string) error {
+		return os.WriteFile(staged[abs], p.writes[abs], 0o644)
+	}); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dir)
+}
+
+// parallel runs fn on every file with a few goroutines, which overlap
+// hundreds of small writes' system calls. The first failure in the list's
+// order is reported.
+func parallel(files []string, fn func(abs string) error) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -360,7 +435,7 @@ func (p *plan) write() error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if err := fileset.WriteFileAtomic(files[i], p.writes[files[i]], 0o644); err != nil {
+				if err := fn(files[i]); err != nil {
 					errs[i] = fmt.Errorf("write %s: %w", files[i], err)
 				}
 			}
@@ -374,11 +449,6 @@ func (p *plan) write() error {
 	for _, err := range errs {
 		if err != nil {
 			return err
-		}
-	}
-	for _, abs := range p.deletes {
-		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete %s: %w", abs, err)
 		}
 	}
 	return nil

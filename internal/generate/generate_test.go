@@ -256,3 +256,43 @@ func equal(a, b map[string]string) bool {
 func equalList(a, b []string) bool {
 	return strings.Join(a, "\n") == strings.Join(b, "\n")
 }
+
+// TestFirstGenerationIsOneRename: a folder that did not exist is staged
+// beside its place and renamed into it whole; nothing temporary is left and
+// the modes are the usual ones.
+func TestFirstGenerationIsOneRename(t *testing.T) {
+	root := solution(t, map[string]string{"pets": "testdata/pets/openapi.yaml"})
+	if _, err := (&Generate{Root: root, Servers: true, Clients: true}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(root, "applications", "pets")
+	files := 0
+	err := filepath.WalkDir(app, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("temporary entry left: %s", p)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755 | os.ModeDir
+		} else {
+			files++
+		}
+		if info.Mode() != want {
+			t.Errorf("%s: mode %v, want %v", p, info.Mode(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 10 {
+		t.Fatalf("only %d files under %s", files, app)
+	}
+}
