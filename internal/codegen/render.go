@@ -263,6 +263,14 @@ func (c cv) SrcAddr() string {
 	return "&" + c.Src
 }
 
+// DstAddr is the address of Dst, for decode functions filling a struct.
+func (c cv) DstAddr() string {
+	if strings.HasPrefix(c.Dst, "(*") && strings.HasSuffix(c.Dst, ")") {
+		return c.Dst[2 : len(c.Dst)-1]
+	}
+	return "&" + c.Dst
+}
+
 // Loop is the loop variable of this depth.
 func (c cv) Loop() string { return "i" + strconv.Itoa(c.Depth) }
 

@@ -463,6 +463,14 @@ func (f *Field) GoField() string {
 	return f.Ref.Base()
 }
 
+// Shared reports whether an optional field's wire pointer can become the
+// model's as is: a primitive read by encoding/json into the model's own
+// type. The wire value is dropped after decoding, so sharing is safe, and
+// it saves an allocation and a copy per field.
+func (f *Field) Shared() bool {
+	return f.Pointer && f.Ref.Kind == KPrim && f.WireField() == f.GoField()
+}
+
 // WireField is the wire struct field's type: nil means absent.
 func (f *Field) WireField() string {
 	if f.Ref.Slice() {

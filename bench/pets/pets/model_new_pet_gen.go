@@ -23,8 +23,8 @@ type wireNewPet struct {
 	Tag       *string  `json:"tag"`
 }
 
-func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
-	var m NewPet
+// decodeNewPet fills m from w, reporting what is invalid into errs.
+func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")
 	} else {
@@ -49,8 +49,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 			errs.add(join(p, "name"), "must be at most 64 characters long")
 		}
 	}
-	if w.PhotoURLs == nil {
-	} else {
+	if w.PhotoURLs != nil {
 		if w.PhotoURLs != nil {
 			m.PhotoURLs = make([]string, len(w.PhotoURLs))
 			for i0 := range w.PhotoURLs {
@@ -62,14 +61,10 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 			errs.add(join(p, "photoUrls"), "must have at most 10 items")
 		}
 	}
-	if w.Tag == nil {
-	} else {
-		m.Tag = new(string)
-		(*m.Tag) = (*w.Tag)
-
+	if w.Tag != nil {
+		m.Tag = w.Tag
 		if !pattern1.MatchString((*m.Tag)) {
 			errs.add(join(p, "tag"), "must match the pattern ^[a-z]+$")
 		}
 	}
-	return m
 }

@@ -19,8 +19,8 @@ type wireNewItem struct {
 	Tags []string `json:"tags"`
 }
 
-func decodeNewItem(w *wireNewItem, p string, errs *errorList) NewItem {
-	var m NewItem
+// decodeNewItem fills m from w, reporting what is invalid into errs.
+func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
 	if w.Name == nil {
 		errs.add(join(p, "name"), "is required")
 	} else {
@@ -33,8 +33,7 @@ func decodeNewItem(w *wireNewItem, p string, errs *errorList) NewItem {
 			errs.add(join(p, "name"), "must be at most 64 characters long")
 		}
 	}
-	if w.Tags == nil {
-	} else {
+	if w.Tags != nil {
 		if w.Tags != nil {
 			m.Tags = make([]string, len(w.Tags))
 			for i0 := range w.Tags {
@@ -50,5 +49,4 @@ func decodeNewItem(w *wireNewItem, p string, errs *errorList) NewItem {
 			errs.add(join(p, "tags"), "must have at most 10 items")
 		}
 	}
-	return m
 }

@@ -47,7 +47,7 @@ func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if present {
 		berrs := &errorList{in: "body"}
-		req.Body = decodeNewItem(&wire, "", berrs)
+		decodeNewItem(&wire, "", berrs, &req.Body)
 		if len(berrs.list) > 0 {
 			h.invalid(w, r, berrs.list)
 			return

@@ -32,8 +32,8 @@ type wireNewPet struct {
 	Tag        *string            `json:"tag"`
 }
 
-func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
-	var m NewPet
+// decodeNewPet fills m from w, reporting what is invalid into errs.
+func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")
 	} else {
@@ -46,8 +46,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 			errs.add(join(p, "age"), "must be at most 200")
 		}
 	}
-	if w.Attributes == nil {
-	} else {
+	if w.Attributes != nil {
 		if w.Attributes != nil {
 			m.Attributes = make(map[string]float64, len(w.Attributes))
 			for i0, v0 := range w.Attributes {
@@ -62,8 +61,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 		}
 
 	}
-	if w.Born == nil {
-	} else {
+	if w.Born != nil {
 		m.Born = new(Date)
 		if t, err := time.Parse(time.DateOnly, (*w.Born)); err != nil {
 			errs.add(join(p, "born"), "must be a date (2006-01-02)")
@@ -83,13 +81,11 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 			errs.add(join(p, "name"), "must be at most 64 characters long")
 		}
 	}
-	if w.Owner == nil {
-	} else {
+	if w.Owner != nil {
 		m.Owner = new(NewPetOwner)
-		(*m.Owner) = decodeNewPetOwner(w.Owner, join(p, "owner"), errs)
+		decodeNewPetOwner(w.Owner, join(p, "owner"), errs, m.Owner)
 	}
-	if w.PhotoURLs == nil {
-	} else {
+	if w.PhotoURLs != nil {
 		if w.PhotoURLs != nil {
 			m.PhotoURLs = make([]string, len(w.PhotoURLs))
 			for i0 := range w.PhotoURLs {
@@ -101,21 +97,16 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList) NewPet {
 			errs.add(join(p, "photoUrls"), "must have at most 10 items")
 		}
 	}
-	if w.Status == nil {
-	} else {
+	if w.Status != nil {
 		m.Status = new(Status)
 		(*m.Status) = decodeStatus((*w.Status), join(p, "status"), errs)
 	}
-	if w.Tag == nil {
-	} else {
-		m.Tag = new(string)
-		(*m.Tag) = (*w.Tag)
-
+	if w.Tag != nil {
+		m.Tag = w.Tag
 		if !pattern1.MatchString((*m.Tag)) {
 			errs.add(join(p, "tag"), "must match the pattern ^[a-z]+$")
 		}
 	}
-	return m
 }
 
 // NewPetOwner is a schema of the API.
@@ -131,8 +122,8 @@ type wireNewPetOwner struct {
 	Since *string `json:"since"`
 }
 
-func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList) NewPetOwner {
-	var m NewPetOwner
+// decodeNewPetOwner fills m from w, reporting what is invalid into errs.
+func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList, m *NewPetOwner) {
 	if w.Email == nil {
 		errs.add(join(p, "email"), "is required")
 	} else {
@@ -142,8 +133,7 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList) NewPetOwne
 			errs.add(join(p, "email"), reason)
 		}
 	}
-	if w.Since == nil {
-	} else {
+	if w.Since != nil {
 		m.Since = new(time.Time)
 		if t, err := time.Parse(time.RFC3339Nano, (*w.Since)); err != nil {
 			errs.add(join(p, "since"), "must be a date-time (RFC 3339)")
@@ -151,5 +141,4 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList) NewPetOwne
 			(*m.Since) = t
 		}
 	}
-	return m
 }

@@ -48,7 +48,7 @@ func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
 		return
 	} else if present {
 		berrs := &errorList{in: "body"}
-		req.Body = decodeNewPet(&wire, "", berrs)
+		decodeNewPet(&wire, "", berrs, &req.Body)
 		if len(berrs.list) > 0 {
 			h.invalid(w, r, berrs.list)
 			return
