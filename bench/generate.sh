@@ -12,7 +12,7 @@ runs=${1:-5}
 cache=${HARNESS_BENCH_CACHE:-$HOME/.cache/harness-bench}
 mkdir -p "$cache/bin"
 [ -x "$cache/bin/oapi-codegen" ] || GOBIN="$cache/bin" go install github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
-go build -o "$cache/bin/harness" ./cmd/harness
+go build -o "$cache/bin/harness-generate" ./cmd/harness-generate
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 go run ./bench/genspec -resources 100 > "$work/spec.yaml"
 mkdir -p "$work/sol/applications/big/api" "$work/oapi"
@@ -28,7 +28,7 @@ t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(
 h=(); o=()
 for i in $(seq "$runs"); do
   rm -rf "$work/sol/applications/big/backend"
-  h+=("$(t "$cache/bin/harness" generate servers --root "$work/sol")")
+  h+=("$(t "$cache/bin/harness-generate" servers --root "$work/sol")")
   o+=("$(t "$cache/bin/oapi-codegen" -config "$work/oapi/cfg.yaml" "$work/spec.yaml")")
 done
 hb=$(printf '%s\n' "${h[@]}" | best); ob=$(printf '%s\n' "${o[@]}" | best)

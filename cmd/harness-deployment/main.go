@@ -6,10 +6,11 @@ import (
 	"os"
 
 	"github.com/harness-sh/harness/internal/cli"
+	"github.com/harness-sh/harness/internal/cli/deploycmd"
 )
 
 func main() {
-	cmd := cli.NewDeploymentCmd()
+	cmd := deploycmd.New()
 	cmd.Use = "harness-deployment" + cmd.Use[len("deployment"):]
 	os.Exit(cli.Execute(cmd, os.Args[1:], cli.StdStreams()))
 }

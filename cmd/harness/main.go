@@ -6,8 +6,9 @@ import (
 	"os"
 
 	"github.com/harness-sh/harness/internal/cli"
+	"github.com/harness-sh/harness/internal/cli/deploycmd"
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.NewRootCmd(), os.Args[1:], cli.StdStreams()))
+	os.Exit(cli.Execute(cli.NewRootCmd(deploycmd.New()), os.Args[1:], cli.StdStreams()))
 }

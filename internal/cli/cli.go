@@ -141,3 +141,32 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// legacyFlags are CloudHarness's multi-letter single-dash flags, which
+// pflag would read as bundles of one-letter flags (-rs as -r s).
+var legacyFlags = map[string]string{
+	"-rs":   "--registry-secret",
+	"-ex":   "--exclude",
+	"-dtls": "--disable-tls",
+}
+
+// translateLegacyFlags rewrites CloudHarness's -rs, -ex and -dtls (also
+// -rs=VALUE) to their long names, up to a "--".
+func translateLegacyFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		name, value, hasValue := strings.Cut(a, "=")
+		if long, ok := legacyFlags[name]; ok {
+			if hasValue {
+				a = long + "=" + value
+			} else {
+				a = long
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}

@@ -22,8 +22,10 @@ func version() string {
 	return "(devel)"
 }
 
-// NewRootCmd returns the umbrella `harness` command with every subcommand.
-func NewRootCmd() *cobra.Command {
+// NewRootCmd returns the umbrella `harness` command: application,
+// generate, version, completion, and the commands given (the deployment
+// command, from package deploycmd, which this package does not import).
+func NewRootCmd(more ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "harness",
 		Short: "Scaffold, generate and deploy a CloudHarness-style solution of Go microservices",
@@ -38,9 +40,9 @@ Run it from the solution's root: the folder that holds applications/.`,
 	root.AddCommand(
 		NewApplicationCmd(),
 		NewGenerateCmd(),
-		NewDeploymentCmd(),
-		newVersionCmd(),
 	)
+	root.AddCommand(more...)
+	root.AddCommand(newVersionCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd())
 	return root

@@ -33,7 +33,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 
-	"github.com/harness-sh/harness/internal/cli"
+	"github.com/harness-sh/harness/internal/cli/deploycmd"
 	"github.com/harness-sh/harness/internal/kubetest"
 )
 
@@ -55,7 +55,7 @@ func TestSolutionOnAPIServer(t *testing.T) {
 		const ns, release = "harness-cli", "solution"
 		c.RestrictedNamespace(t, ns)
 		chart := filepath.Join(t.TempDir(), "out")
-		run(t, cli.NewDeploymentCmd(), root, "-n", ns, "-d", domain, "-l", "-t", tag, "-o", chart)
+		run(t, deploycmd.New(), root, "-n", ns, "-d", domain, "-l", "-t", tag, "-o", chart)
 		chart = filepath.Join(chart, "helm")
 
 		e.helm(t, "install", release, chart, "-n", ns)
@@ -93,7 +93,7 @@ func TestSolutionOnAPIServer(t *testing.T) {
 
 		deploy := func() string {
 			out := filepath.Join(t.TempDir(), "out")
-			run(t, cli.NewDeploymentCmd(), root, "-n", ns, "-d", domain, "-l", "-t", tag, "-o", out, "--deploy")
+			run(t, deploycmd.New(), root, "-n", ns, "-d", domain, "-l", "-t", tag, "-o", out, "--deploy")
 			if w := warnings.Take(); len(w) > 0 {
 				t.Errorf("--deploy drew warnings from the API server:\n%s", strings.Join(w, "\n"))
 			}

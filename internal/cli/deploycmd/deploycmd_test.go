@@ -1,23 +1,26 @@
-package cli
+package deploycmd
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harness-sh/harness/internal/cli"
 )
 
-func TestTranslateLegacyFlags(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"-rs secret -ex a -dtls", "--registry-secret secret --exclude a --disable-tls"},
-		{"-rs=secret -ex=b", "--registry-secret=secret --exclude=b"},
-		{"-r reg -e dev-prod -i app", "-r reg -e dev-prod -i app"},
-		{"root -- -ex", "root -- -ex"},
-	}
-	for _, tc := range tests {
-		if got := strings.Join(translateLegacyFlags(strings.Fields(tc.in)), " "); got != tc.want {
-			t.Errorf("%q → %q, want %q", tc.in, got, tc.want)
-		}
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cli.Execute(cli.NewRootCmd(New()), args, cli.Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestDeploymentHelp(t *testing.T) {
+	code, out, errOut := run(t, "deployment", "--help")
+	if code != cli.ExitOK || !strings.Contains(out, "Usage:") || !strings.Contains(out, "Examples:") {
+		t.Fatalf("exit %d, help:\n%s%s", code, out, errOut)
 	}
 }
 
