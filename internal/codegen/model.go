@@ -63,7 +63,12 @@ type Param struct {
 	Explode  bool
 	Sep      string // array separator when not exploded
 	Wildcard string // ServeMux wildcard for path parameters
+	Deep     bool   // a deepObject query parameter: key[prop]=value fields into a struct
 }
+
+// FormKinds is the Go map literal telling formJSON how to read the fields of
+// a deepObject parameter's struct.
+func (p *Param) FormKinds() string { return formKinds(p.Ref.Named) }
 
 // Pointer reports whether the request field is a pointer (optional scalar).
 func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
@@ -118,7 +123,12 @@ func (b *Body) Typed() bool { return b.Kind == "form" && b.Ref != nil }
 // FormKinds is a Go map literal: each form field of a typed form and how
 // its text is read (integer, number, boolean, string; "array:" before the
 // item's kind for repeated fields).
-func (b *Body) FormKinds() string {
+func (b *Body) FormKinds() string { return formKinds(b.Ref.Named) }
+
+// formKinds is a Go map literal: each field of a struct read from form
+// fields and how its text is read (integer, number, boolean, string;
+// "array:" before the item's kind for repeated fields).
+func formKinds(t *Type) string {
 	kind := func(r *Ref) string {
 		switch {
 		case r.Kind == KNamed && r.Named.Kind == TEnum:
@@ -140,7 +150,7 @@ func (b *Body) FormKinds() string {
 		return "string"
 	}
 	var parts []string
-	for _, f := range b.Ref.Named.Fields {
+	for _, f := range t.Fields {
 		k := kind(f.Ref)
 		if f.Ref.Kind == KArray {
 			k = "array:" + kind(f.Ref.Elem)
@@ -697,7 +707,8 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 		} else {
 			r = &Ref{Kind: KPrim, Prim: "string"}
 		}
-		if !paramRef(r) {
+		deep := p.In == "query" && p.Style == "deepObject" && r.Kind == KNamed && r.Named.Kind == TStruct
+		if !deep && !paramRef(r) {
 			r = &Ref{Kind: KPrim, Prim: "string"}
 		}
 		r.Nullable = false
@@ -712,7 +723,7 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 		case "pipeDelimited":
 			sep = "|"
 		}
-		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep}
+		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep, Deep: deep}
 		if p.In == "path" {
 			param.Wildcard = "p" + strconv.Itoa(wild)
 			wild++

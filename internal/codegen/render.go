@@ -122,10 +122,15 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"hasTypedForm": func(m *Model) bool {
+	"needsFormValues": func(m *Model) bool {
 		for _, op := range m.Ops {
 			if op.Body != nil && op.Body.Typed() {
 				return true
+			}
+			for _, p := range op.Params {
+				if p.Deep {
+					return true
+				}
 			}
 		}
 		return false

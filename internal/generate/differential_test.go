@@ -294,6 +294,37 @@ func setParam(r *reqParts, p *openapi3.Parameter, v any) bool {
 	if p.Explode != nil {
 		explode = *p.Explode
 	}
+	if p.In == "query" && p.Style == "deepObject" {
+		// key[prop]=value for each property of an object; other values
+		// (a mutation that is not an object) have no deepObject form.
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k := range r.query {
+			if strings.HasPrefix(k, p.Name+"[") {
+				r.query.Del(k)
+			}
+		}
+		for k, x := range obj {
+			if list, ok := x.([]any); ok {
+				for _, e := range list {
+					s, ok := scalar(e)
+					if !ok {
+						return false
+					}
+					r.query.Add(p.Name+"["+k+"]", s)
+				}
+				continue
+			}
+			s, ok := scalar(x)
+			if !ok {
+				return false
+			}
+			r.query.Set(p.Name+"["+k+"]", s)
+		}
+		return true
+	}
 	if p.Style != "" && p.Style != "form" && p.Style != "simple" {
 		return false
 	}

@@ -252,6 +252,23 @@ func formJSON(vals url.Values, kinds map[string]string) []byte {
 	return b
 }
 
+// deepObject gathers a deepObject query parameter's fields, key[prop]=value,
+// as prop=value; nil when the query has none.
+func deepObject(query url.Values, key string) url.Values {
+	var out url.Values
+	for k, vs := range query {
+		prop, ok := strings.CutPrefix(k, key+"[")
+		if !ok || !strings.HasSuffix(prop, "]") {
+			continue
+		}
+		if out == nil {
+			out = url.Values{}
+		}
+		out[strings.TrimSuffix(prop, "]")] = vs
+	}
+	return out
+}
+
 // The raw value of a parameter: present or not, and its text.
 
 func nonEmpty(s string) (string, bool) { return s, s != "" }
