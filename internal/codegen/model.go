@@ -117,6 +117,9 @@ func (b *Body) Go() string {
 	return "[]byte"
 }
 
+// Checked reports whether a multipart body is validated against its schema.
+func (b *Body) Checked() bool { return b.Kind == "multipart" && b.Ref != nil }
+
 // Typed reports whether a form body is decoded into its schema's struct.
 func (b *Body) Typed() bool { return b.Kind == "form" && b.Ref != nil }
 
@@ -819,9 +822,11 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 		// is what kin-openapi's request validation does with a JSON request.
 		body.Kind = "json"
 	}
-	if body.Kind == "form" && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && len(mt.Schema.Value.Properties) > 0 {
+	if (body.Kind == "form" || body.Kind == "multipart") && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && len(mt.Schema.Value.Properties) > 0 {
 		// A form with a schema is decoded into its struct and validated
-		// like a JSON body; the fields' kinds say how to read the text.
+		// like a JSON body; the fields' kinds say how to read the text. A
+		// multipart form is validated so (its files count as present) and
+		// reaches the service as the form itself, files included.
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
 		if body.Ref.Kind != KNamed || body.Ref.Named.Kind != TStruct {
 			body.Ref = nil

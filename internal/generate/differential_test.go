@@ -143,7 +143,8 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 			return
 		}
 		s := p.Schema.Value
-		if s.Type.Is("object") || len(s.OneOf)+len(s.AnyOf)+len(s.AllOf) > 0 {
+		deep := p.In == "query" && p.Style == "deepObject" && s.Type.Is("object") && len(s.Properties) > 0
+		if !deep && (s.Type.Is("object") || len(s.OneOf)+len(s.AnyOf)+len(s.AllOf) > 0) {
 			g.skips["object or composed parameter"]++
 			return
 		}
@@ -211,7 +212,11 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 				add(fmt.Sprintf("%s %s: optional, valid", p.In, p.Name), r)
 			}
 		}
-		for _, m := range g.mutations(s, nil, 0) {
+		var pv any // a deepObject's properties are mutated one by one from a valid object
+		if p.Style == "deepObject" {
+			pv, _ = g.value(s, 0)
+		}
+		for _, m := range g.mutations(s, pv, 0) {
 			if m.value == nil {
 				continue
 			}
@@ -308,12 +313,12 @@ func setParam(r *reqParts, p *openapi3.Parameter, v any) bool {
 		}
 		for k, x := range obj {
 			if list, ok := x.([]any); ok {
-				for _, e := range list {
+				for i, e := range list { // arrays indexed, as kin-openapi reads them
 					s, ok := scalar(e)
 					if !ok {
 						return false
 					}
-					r.query.Add(p.Name+"["+k+"]", s)
+					r.query.Set(fmt.Sprintf("%s[%s][%d]", p.Name, k, i), s)
 				}
 				continue
 			}

@@ -9,9 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -247,19 +249,59 @@ func formJSON(vals url.Values, kinds map[string]string) []byte {
 	return b
 }
 
-// deepObject gathers a deepObject query parameter's fields, key[prop]=value,
-// as prop=value; nil when the query has none.
+// multipartJSON is formJSON of a multipart form's values, with each file
+// part standing as an empty value of its field: present, as required
+// checks need, and nothing for a binary field to decode.
+func multipartJSON(f *multipart.Form, kinds map[string]string) []byte {
+	vals := make(url.Values, len(f.Value)+len(f.File))
+	for k, vs := range f.Value {
+		vals[k] = vs
+	}
+	for k, files := range f.File {
+		vals[k] = append(vals[k], make([]string, len(files))...)
+	}
+	return formJSON(vals, kinds)
+}
+
+// deepObject gathers a deepObject query parameter's fields as prop=value:
+// key[prop]=value, and for arrays key[prop][0]=a&key[prop][1]=b (as
+// kin-openapi reads them) or key[prop]=a&key[prop]=b. Nil when the query
+// has none.
 func deepObject(query url.Values, key string) url.Values {
+	type item struct {
+		i  int
+		vs []string
+	}
 	var out url.Values
+	var indexed map[string][]item
 	for k, vs := range query {
-		prop, ok := strings.CutPrefix(k, key+"[")
-		if !ok || !strings.HasSuffix(prop, "]") {
+		rest, ok := strings.CutPrefix(k, key+"[")
+		if !ok {
+			continue
+		}
+		prop, rest, ok := strings.Cut(rest, "]")
+		if !ok {
 			continue
 		}
 		if out == nil {
 			out = url.Values{}
 		}
-		out[strings.TrimSuffix(prop, "]")] = vs
+		if rest == "" {
+			out[prop] = append(out[prop], vs...)
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rest, "["), "]")); err == nil && strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, "]") {
+			if indexed == nil {
+				indexed = map[string][]item{}
+			}
+			indexed[prop] = append(indexed[prop], item{n, vs})
+		}
+	}
+	for prop, items := range indexed {
+		slices.SortFunc(items, func(a, b item) int { return a.i - b.i })
+		for _, it := range items {
+			out[prop] = append(out[prop], it.vs...)
+		}
 	}
 	return out
 }

@@ -3,6 +3,7 @@
 package pets
 
 import (
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 )
@@ -64,10 +65,46 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		req.Body = r.MultipartForm
+		var wire wireAddDocumentBody
+		if err := json.Unmarshal(multipartJSON(r.MultipartForm, map[string]string{"file": "string", "title": "string"}), &wire); err != nil {
+			field, reason := jsonReason(err)
+			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
+			return
+		}
+		berrs := &errorList{in: "body"}
+		var checked AddDocumentBody
+		decodeAddDocumentBody(&wire, "", berrs, &checked)
+		if len(berrs.list) > 0 {
+			h.invalid(w, r, berrs.list)
+			return
+		}
 	} else {
 		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
 		return
 	}
 	resp, err := h.api.AddDocument(r.Context(), req)
 	h.respond(w, r, "AddDocument", resp, err)
+}
+
+// AddDocumentBody is a schema of the API.
+type AddDocumentBody struct {
+	File  *string `json:"file,omitempty"`
+	Title *string `json:"title,omitempty"`
+}
+
+// wireAddDocumentBody is AddDocumentBody as decoded: every field optional, so that
+// absence is seen and reported.
+type wireAddDocumentBody struct {
+	File  *string `json:"file"`
+	Title *string `json:"title"`
+}
+
+// decodeAddDocumentBody fills m from w, reporting what is invalid into errs.
+func decodeAddDocumentBody(w *wireAddDocumentBody, p string, errs *errorList, m *AddDocumentBody) {
+	if w.File != nil {
+		m.File = w.File
+	}
+	if w.Title != nil {
+		m.Title = w.Title
+	}
 }
