@@ -177,3 +177,40 @@ func checkContainer(t *testing.T, where string, c *corev1.Container, objs map[st
 		t.Errorf("%s: Secret/%s %s = %q, want %q", where, refs[0].Name, refs[0].Key, got, want)
 	}
 }
+
+// TestAdminPassBlanked: the identity provider's admin password that
+// CloudHarness's accounts values carry (admin.pass) stays in the values the
+// templates see, but not in the all-values ConfigMap every pod reads.
+func TestAdminPassBlanked(t *testing.T) {
+	const pass = "hunter2-admin-91c"
+	tree := map[string]string{
+		"applications/accounts/Dockerfile": dockerfile,
+		"applications/accounts/deploy/values.yaml": "harness:\n  subdomain: accounts\n  deployment:\n    auto: true\n  service:\n    auto: true\n" +
+			"admin:\n  user: admin\n  pass: " + pass + "\n  role: administrator\n",
+	}
+	res, err := run(t, &Deployment{Roots: []string{writeTree(t, tree)}, Tag: "1", Domain: "x.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(lookup(t, res.Values, "apps.accounts.admin.pass")); got != pass {
+		t.Fatalf("values: admin.pass = %q, want it kept for the templates", got)
+	}
+	cm, ok := decodeAll(t, res)["ConfigMap/cloudharness-allvalues"].(*corev1.ConfigMap)
+	if !ok {
+		t.Fatal("no ConfigMap/cloudharness-allvalues")
+	}
+	var all struct {
+		Apps map[string]struct {
+			Admin map[string]string `json:"admin"`
+		} `json:"apps"`
+	}
+	if err := json.Unmarshal([]byte(cm.Data["allvalues.yaml"]), &all); err != nil {
+		t.Fatal(err)
+	}
+	if a := all.Apps["accounts"].Admin; a["pass"] != "" || a["user"] != "admin" {
+		t.Errorf("all-values admin = %v, want the password blanked and the rest kept", a)
+	}
+	if strings.Contains(cm.Data["allvalues.yaml"], pass) {
+		t.Error("the admin password is in the all-values ConfigMap")
+	}
+}
