@@ -26,6 +26,7 @@ type Model struct {
 	Ops                 []*Op
 	Schemes             []*Scheme
 	Patterns            []Pattern
+	Groups              []*RouteGroup // operations ServeMux cannot route apart, dispatched by generated code
 	SpecJSON, SpecYAML  []byte
 }
 
@@ -45,6 +46,11 @@ type Op struct {
 	Security       [][]string // alternatives, each the schemes that must all pass
 	SegmentPattern string     // regexp for paths ServeMux cannot express, or ""
 	SegmentParams  []string   // the capture groups' parameter keys, in order
+	Grouped        bool       // routed by its RouteGroup's dispatcher, not by its own Route
+	routeSegs      []string   // Route's path segments after the base path
+	reSegs         []string   // the regexp of each of those segments
+	pathRE         string     // the regexp of the whole path, and its parameters
+	pathREParams   []string
 }
 
 // Request is the name of the operation's request type.
@@ -266,7 +272,9 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		return nil, err
 	}
 	m.Ops = ops
-	b.errs = append(b.errs, checkRoutes(spec, ops)...)
+	groups, errs := groupRoutes(spec, m.BasePath, ops)
+	m.Groups = groups
+	b.errs = append(b.errs, errs...)
 	m.Types = b.named
 	setPointers(m.Types)
 	markDecoded(m.Ops)
@@ -798,8 +806,11 @@ func (b *builder) route(m *Model, op *Op) {
 		route += "{$}"
 	}
 	op.Route = op.Method + " " + route
+	op.routeSegs, op.reSegs = out, re
+	op.pathRE = "^" + regexp.QuoteMeta(m.BasePath) + "/" + strings.Join(re, "/") + "$"
+	op.pathREParams = op.SegmentParams
 	if mixed {
-		op.SegmentPattern = "^" + regexp.QuoteMeta(m.BasePath) + "/" + strings.Join(re, "/") + "$"
+		op.SegmentPattern = op.pathRE
 	} else {
 		op.SegmentParams = nil
 	}

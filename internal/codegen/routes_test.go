@@ -15,16 +15,30 @@ func TestRouteConflicts(t *testing.T) {
 		name  string
 		paths string
 		want  string // "" for no error
+		group string // "PATTERN: OPS" of the one route group expected
 	}{
 		{
 			name:  "literal beats wildcard",
 			paths: "  /items/{id}:\n    get: {operationId: a, parameters: [{name: id, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n  /items/new:\n    get: {operationId: b, responses: {'200': {description: ok}}}\n",
 		},
 		{
-			name: "neither more specific",
+			name: "neither more specific: grouped",
 			paths: "  /r/{a}/labels:\n    get: {operationId: a, parameters: [{name: a, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n" +
 				"  /r/comments/{b}:\n    get: {operationId: b, parameters: [{name: b, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n",
-			want: `openapi.yaml:7: paths./r/comments/{b}.get: GET /r/comments/{b} and GET /r/{a}/labels cannot be routed apart (Go's ServeMux finds neither more specific): both match /r/comments/labels; rename a literal segment or merge the operations`,
+			group: "GET /r/{g1}/{g2}: B A",
+		},
+		{
+			name: "text beside a parameter before a bare parameter",
+			paths: "  /r/{a}.json:\n    get: {operationId: a, parameters: [{name: a, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n" +
+				"  /r/{b}:\n    get: {operationId: b, parameters: [{name: b, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n",
+			group: "GET /r/{g1}: A B",
+		},
+		{
+			name: "grouped then grown",
+			paths: "  /r/{a}/labels:\n    get: {operationId: a, parameters: [{name: a, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n" +
+				"  /r/comments/{b}:\n    get: {operationId: b, parameters: [{name: b, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n" +
+				"  /r/{c}/{d}:\n    get: {operationId: c, parameters: [{name: c, in: path, required: true, schema: {type: string}}, {name: d, in: path, required: true, schema: {type: string}}], responses: {'200': {description: ok}}}\n",
+			group: "GET /r/{g1}/{g2}: B A C",
 		},
 	}
 	for _, tt := range tests {
@@ -39,7 +53,19 @@ func TestRouteConflicts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Build(s, "app", "example.com/app")
+			m, err := Build(s, "app", "example.com/app")
+			if err == nil {
+				var got string
+				for _, g := range m.Groups {
+					got = g.Pattern + ":"
+					for _, op := range g.Ops {
+						got += " " + op.Name
+					}
+				}
+				if got != tt.group {
+					t.Errorf("route groups %q, want %q", got, tt.group)
+				}
+			}
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)
