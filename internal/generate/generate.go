@@ -361,10 +361,10 @@ func (p *plan) write() error {
 			return err
 		}
 	}
-	if err := parallel(inPlace, func(abs string) error {
-		return fileset.WriteFileAtomic(abs, p.writes[abs], 0o644)
-	}); err != nil {
-		return err
+	for _, abs := range inPlace {
+		if err := fileset.WriteFileAtomic(abs, p.writes[abs], 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", abs, err)
+		}
 	}
 	for _, abs := range p.deletes {
 		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -415,43 +415,15 @@ func (p *plan) writeFolder(dir string, files []string) (err error) {
 			return err
 		}
 	}
-	if err := parallel(files, func(abs string) error {
-		return os.WriteFile(staged[abs], p.writes[abs], 0o644)
-	}); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dir)
-}
-
-// parallel runs fn on every file with a few goroutines, which overlap
-// hundreds of small writes' system calls. The first failure in the list's
-// order is reported.
-func parallel(files []string, fn func(abs string) error) error {
-	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(files[i]); err != nil {
-					errs[i] = fmt.Errorf("write %s: %w", files[i], err)
-				}
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	// One writer: creating files in one folder takes the folder's lock, and
+	// several goroutines contending for it spent twice the CPU (on the
+	// 500-operation bench spec, 400 against 170 ms per run) for no gain.
+	for _, abs := range files {
+		if err := os.WriteFile(staged[abs], p.writes[abs], 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", abs, err)
 		}
 	}
-	return nil
+	return os.Rename(tmp, dir)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
