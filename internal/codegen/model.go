@@ -2,9 +2,11 @@ package codegen
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -236,7 +238,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		// Schemas first, then components that are only a $ref to another
 		// (Go aliases of the type they name).
 		var declared []*Type
-		for _, k := range sortedKeys(doc.Components.Schemas) {
+		for _, k := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 			if sr := doc.Components.Schemas[k]; sr != nil && sr.Value != nil && sr.Ref == "" {
 				if _, dup := b.types[sr.Value]; dup {
 					continue
@@ -248,7 +250,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		for _, t := range declared {
 			b.fill(t, doc.Components.Schemas[strings.TrimPrefix(t.schemaKey, "components.schemas.")].Value)
 		}
-		for _, k := range sortedKeys(doc.Components.Schemas) {
+		for _, k := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 			if sr := doc.Components.Schemas[k]; sr != nil && sr.Value != nil && sr.Ref != "" {
 				file := "model_" + b.fileReg.take(fileName(goName(k))) + "_gen.go"
 				target := b.ref(sr, goName(k), file, "components.schemas."+k)
@@ -259,7 +261,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 				b.named = append(b.named, t)
 			}
 		}
-		for _, k := range sortedKeys(doc.Components.SecuritySchemes) {
+		for _, k := range slices.Sorted(maps.Keys(doc.Components.SecuritySchemes)) {
 			s := doc.Components.SecuritySchemes[k]
 			if s == nil || s.Value == nil {
 				continue
@@ -279,7 +281,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 	setPointers(m.Types)
 	markDecoded(m.Ops)
 	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
-	for _, name := range sortedKeys(b.patterns) {
+	for _, name := range slices.Sorted(maps.Keys(b.patterns)) {
 		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
 	}
 	sort.Slice(m.Patterns, func(i, j int) bool { return m.Patterns[i].Name < m.Patterns[j].Name })
@@ -396,7 +398,7 @@ func variantName(r *Ref) string {
 
 func discriminatorValues(d *openapi3.Discriminator, ref string) []string {
 	var out []string
-	for _, k := range sortedKeys(d.Mapping) {
+	for _, k := range slices.Sorted(maps.Keys(d.Mapping)) {
 		if d.Mapping[k].Ref == ref || strings.HasSuffix(ref, "/"+d.Mapping[k].Ref) || d.Mapping[k].Ref == lastSegment(ref) {
 			out = append(out, k)
 		}
@@ -451,7 +453,7 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, fil
 		req[r] = true
 	}
 	freg := newRegistry()
-	for _, k := range sortedKeys(props) {
+	for _, k := range slices.Sorted(maps.Keys(props)) {
 		p := props[k]
 		if p == nil || p.Value == nil {
 			continue
@@ -635,7 +637,7 @@ func (b *builder) operations(m *Model) ([]*Op, error) {
 	opReg := newRegistry()
 	var ops []*Op
 	paths := doc.Paths.Map()
-	for _, path := range sortedKeys(paths) {
+	for _, path := range slices.Sorted(maps.Keys(paths)) {
 		item := paths[path]
 		if item == nil {
 			continue
@@ -663,7 +665,7 @@ func (b *builder) operations(m *Model) ([]*Op, error) {
 			}
 			for _, req := range sec {
 				alt := []string{}
-				for _, k := range sortedKeys(req) {
+				for _, k := range slices.Sorted(maps.Keys(req)) {
 					alt = append(alt, k)
 				}
 				op.Security = append(op.Security, alt)
@@ -851,7 +853,7 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 
 // pickContent chooses the media type generated code handles: JSON first.
 func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
-	keys := sortedKeys(c)
+	keys := slices.Sorted(maps.Keys(c))
 	for _, k := range keys {
 		if contentKind(k) == "json" {
 			return k, c[k]
@@ -892,7 +894,7 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 		return
 	}
 	m := rs.Map()
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	sort.SliceStable(keys, func(i, j int) bool { return statusRank(keys[i]) < statusRank(keys[j]) })
 	for _, status := range keys {
 		rr := m[status]
@@ -917,7 +919,7 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 		}
 		kinds := map[string]bool{}
 		first := len(op.Responses)
-		for _, ct := range sortedKeys(rr.Value.Content) {
+		for _, ct := range slices.Sorted(maps.Keys(rr.Value.Content)) {
 			kind := contentKind(ct)
 			if kinds[kind] {
 				continue // one variant per kind: application/json and application/problem+json share one

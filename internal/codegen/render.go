@@ -14,8 +14,10 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,7 +41,7 @@ const ScaffoldHeader = "// Scaffolded by harness; yours to edit."
 type Files map[string][]byte
 
 // Paths returns the file names, sorted.
-func (f Files) Paths() []string { return sortedKeys(f) }
+func (f Files) Paths() []string { return slices.Sorted(maps.Keys(f)) }
 
 func loadTemplates() (*template.Template, error) {
 	return template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.tmpl")
@@ -201,7 +203,7 @@ func renderAll(files map[string]string, data any) (Files, error) {
 		return nil, err
 	}
 	out := Files{}
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		var buf bytes.Buffer
 		if err := tpl.ExecuteTemplate(&buf, files[name], data); err != nil {
 			return nil, fmt.Errorf("render %s: %w", name, err)
@@ -315,7 +317,7 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 		jobs = append(jobs, job{op.File, "op.go.tmpl", map[string]any{"Model": m, "Op": op, "Types": byFile[op.File]}})
 		delete(byFile, op.File)
 	}
-	for _, file := range sortedKeys(byFile) {
+	for _, file := range slices.Sorted(maps.Keys(byFile)) {
 		jobs = append(jobs, job{file, "model.go.tmpl", map[string]any{"Model": m, "Types": byFile[file]}})
 	}
 	for _, name := range []string{"api_gen.go", "server_gen.go", "helpers_gen.go", "spec_gen.go"} {
@@ -619,7 +621,7 @@ func finish(name string, src []byte) ([]byte, error) {
 func importBlock(need map[string]bool) string {
 	var imp strings.Builder
 	imp.WriteString("\nimport (\n")
-	for _, p := range sortedKeys(need) {
+	for _, p := range slices.Sorted(maps.Keys(need)) {
 		imp.WriteString("\t" + strconv.Quote(p) + "\n")
 	}
 	imp.WriteString(")\n")

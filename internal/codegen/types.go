@@ -3,7 +3,6 @@ package codegen
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -399,15 +398,6 @@ func toFloat(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // NonNull is the ref without its nullable pointer.

@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -408,7 +409,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b strings.Builder
-			for _, name := range sortedKeys(res.Check.Manifests) {
+			for _, name := range slices.Sorted(maps.Keys(res.Check.Manifests)) {
 				text := strings.TrimSpace(res.Check.Manifests[name])
 				if text == "" || strings.HasSuffix(name, ".tpl") {
 					continue

@@ -4,8 +4,10 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,7 +168,7 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 		}
 	}
 	tasks := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	for _, k := range sortedKeys(a.tasks) {
+	for _, k := range slices.Sorted(maps.Keys(a.tasks)) {
 		set(tasks, k, str(a.tasks[k]))
 	}
 	set(a.node, "task-images", tasks)

@@ -2,20 +2,12 @@ package deploy
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 func (s *solution) deps(a *app, kinds ...string) []*yaml.Node {
 	var out []*yaml.Node
@@ -34,10 +26,10 @@ func (s *solution) securedByGatekeeper(a *app) bool {
 func (s *solution) selectApps() error {
 	excluded := setOf(s.d.Exclude)
 	if len(s.d.Include) == 0 {
-		for _, name := range sortedKeys(s.invalid) {
+		for _, name := range slices.Sorted(maps.Keys(s.invalid)) {
 			return s.invalid[name]
 		}
-		s.included = sortedKeys(s.apps)
+		s.included = slices.Sorted(maps.Keys(s.apps))
 	} else {
 		seen := map[string]bool{}
 		queue := []string{}
@@ -49,7 +41,7 @@ func (s *solution) selectApps() error {
 				if excluded[name] {
 					return fmt.Errorf("-i %s: the application is also excluded (-ex)", name)
 				}
-				return fmt.Errorf("-i %s: no such application%s", name, didYouMean(name, sortedKeys(s.apps)))
+				return fmt.Errorf("-i %s: no such application%s", name, didYouMean(name, slices.Sorted(maps.Keys(s.apps))))
 			}
 			queue = append(queue, name)
 		}
@@ -71,7 +63,7 @@ func (s *solution) selectApps() error {
 				queue = append(queue, "accounts")
 			}
 		}
-		s.included = sortedKeys(seen)
+		s.included = slices.Sorted(maps.Keys(seen))
 	}
 	// Images built for this deployment: the included apps' tasks and build
 	// dependencies, and what those build on.
@@ -138,10 +130,10 @@ func (s *solution) buildDepsOf(img string) []string {
 // an error naming it.
 func (s *solution) validate() error {
 	deployed := setOf(s.included)
-	all := sortedKeys(s.apps)
-	images := append(sortedKeys(s.images), all...)
+	all := slices.Sorted(maps.Keys(s.apps))
+	images := append(slices.Sorted(maps.Keys(s.images)), all...)
 	for _, x := range s.apps {
-		images = append(images, sortedKeys(x.tasks)...)
+		images = append(images, slices.Sorted(maps.Keys(x.tasks))...)
 	}
 	known := setOf(images)
 	var errs []string
@@ -316,7 +308,7 @@ func (s *solution) finish() error {
 	}
 	set(s.top, "apps", apps)
 	tasks := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	for _, k := range sortedKeys(s.taskImages) {
+	for _, k := range slices.Sorted(maps.Keys(s.taskImages)) {
 		set(tasks, k, str(s.taskImages[k]))
 	}
 	set(s.top, "task-images", tasks)

@@ -15,9 +15,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -302,7 +304,7 @@ func (p *plan) diff(res *Result) {
 		r, _ := filepath.Rel(p.root, abs)
 		return filepath.ToSlash(r)
 	}
-	for _, dir := range sortedKeys(p.dirs) {
+	for _, dir := range slices.Sorted(maps.Keys(p.dirs)) {
 		files := p.dirs[dir]
 		absDir := filepath.Join(p.appDir, filepath.FromSlash(dir))
 		old, _ := readManifest(filepath.Join(absDir, ManifestName))
@@ -349,14 +351,14 @@ func (p *plan) diff(res *Result) {
 func (p *plan) write() error {
 	fresh := map[string][]string{} // top-most missing folder → files under it
 	var inPlace []string
-	for _, abs := range sortedKeys(p.writes) {
+	for _, abs := range slices.Sorted(maps.Keys(p.writes)) {
 		if top := topMissing(filepath.Dir(abs)); top != "" {
 			fresh[top] = append(fresh[top], abs)
 		} else {
 			inPlace = append(inPlace, abs)
 		}
 	}
-	for _, dir := range sortedKeys(fresh) {
+	for _, dir := range slices.Sorted(maps.Keys(fresh)) {
 		if err := p.writeFolder(dir, fresh[dir]); err != nil {
 			return err
 		}
@@ -424,13 +426,4 @@ func (p *plan) writeFolder(dir string, files []string) (err error) {
 		}
 	}
 	return os.Rename(tmp, dir)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
