@@ -327,35 +327,23 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	// land in per-job slots, so the output does not depend on scheduling.
 	results := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
 	// The served spec is rendered beside the Go files, not after them.
 	var js, ym []byte
 	var specErr error
-	wg.Add(1)
+	specDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(specDone)
 		js, ym, specErr = SpecDocuments(spec)
 	}()
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				var buf bytes.Buffer
-				if err := tpl.ExecuteTemplate(&buf, jobs[i].tmpl, jobs[i].data); err != nil {
-					errs[i] = fmt.Errorf("render %s: %w", jobs[i].name, err)
-					continue
-				}
-				results[i], errs[i] = finish(jobs[i].name, buf.Bytes())
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(jobs), func(i int) {
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, jobs[i].tmpl, jobs[i].data); err != nil {
+			errs[i] = fmt.Errorf("render %s: %w", jobs[i].name, err)
+			return
+		}
+		results[i], errs[i] = finish(jobs[i].name, buf.Bytes())
+	})
+	<-specDone
 	out := Files{}
 	for i, j := range jobs {
 		if errs[i] != nil {
@@ -368,6 +356,28 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	}
 	out["openapi.json"], out["openapi.yaml"] = js, ym
 	return out, nil
+}
+
+// forEach runs fn(0) … fn(n-1) on every core and returns when all are
+// done. Callers keep results in per-index slots, so the output does not
+// depend on scheduling.
+func forEach(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // SpecDocuments renders the spec as JSON and YAML, so the server serves it
@@ -432,26 +442,13 @@ func encodeYAML(doc *yaml.Node) ([]byte, error) {
 	}
 	outs := make([][]byte, len(pieces))
 	errs := make([]error, len(pieces))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if p := pieces[i]; p.node == nil {
-					outs[i] = []byte(p.text)
-				} else {
-					outs[i], errs[i] = encodeYAMLNode(p.node, p.indent)
-				}
-			}
-		}()
-	}
-	for i := range pieces {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEach(len(pieces), func(i int) {
+		if p := pieces[i]; p.node == nil {
+			outs[i] = []byte(p.text)
+		} else {
+			outs[i], errs[i] = encodeYAMLNode(p.node, p.indent)
+		}
+	})
 	var out bytes.Buffer
 	for i := range pieces {
 		if errs[i] != nil {
