@@ -152,10 +152,10 @@ func writeHead(w http.ResponseWriter, header http.Header, status int, contentTyp
 	w.WriteHeader(status)
 }
 
-// readJSON decodes a JSON request body into wire. When the body is missing
-// but required, has another content type, is too large or is not JSON, it
-// answers the request itself and reports !ok.
-func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType string, required bool, wire any) (present, ok bool) {
+// requestBody reports whether the request has a body. When a required one
+// is missing, or its content type is not contentType, it answers the
+// request itself and reports !ok.
+func (h *handler) requestBody(w http.ResponseWriter, r *http.Request, contentType string, required bool) (present, ok bool) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		if required {
 			h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
@@ -167,6 +167,16 @@ func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType s
 		h.unsupported(w, r, contentType)
 		return false, false
 	}
+	return true, true
+}
+
+// readJSON decodes a JSON request body into wire. When the body is missing
+// but required, has another content type, is too large or is not JSON, it
+// answers the request itself and reports !ok.
+func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType string, required bool, wire any) (present, ok bool) {
+	if present, ok = h.requestBody(w, r, contentType, required); !present {
+		return present, ok
+	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.maxBody)).Decode(wire); err != nil {
 		if !h.tooLarge(w, r, err) {
 			field, reason := jsonReason(err)
@@ -177,30 +187,31 @@ func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType s
 	return true, true
 }
 
-// readForm decodes an application/x-www-form-urlencoded body into wire,
-// reading each field's text as its kind says (see formJSON), so a form is
-// validated like a JSON body. Failures are answered as in readJSON.
-func (h *handler) readForm(w http.ResponseWriter, r *http.Request, kinds map[string]string, required bool, wire any) (present, ok bool) {
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		if required {
-			h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-			return false, false
-		}
-		return false, true
-	}
-	const form = "application/x-www-form-urlencoded"
-	if !contentTypeIs(r, form) {
-		h.unsupported(w, r, form)
-		return false, false
-	}
+// readValues reads an application/x-www-form-urlencoded body, answering the
+// request itself (!ok) when it is too large or not a form.
+func (h *handler) readValues(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {
 		h.tooLarge(w, r, err)
-		return false, false
+		return nil, false
 	}
 	vals, err := url.ParseQuery(string(data))
 	if err != nil {
 		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is not a valid form: " + err.Error()}})
+		return nil, false
+	}
+	return vals, true
+}
+
+// readForm decodes an application/x-www-form-urlencoded body into wire,
+// reading each field's text as its kind says (see formJSON), so a form is
+// validated like a JSON body. Failures are answered as in readJSON.
+func (h *handler) readForm(w http.ResponseWriter, r *http.Request, kinds map[string]string, required bool, wire any) (present, ok bool) {
+	if present, ok = h.requestBody(w, r, "application/x-www-form-urlencoded", required); !present {
+		return present, ok
+	}
+	vals, ok := h.readValues(w, r)
+	if !ok {
 		return false, false
 	}
 	if err := json.Unmarshal(formJSON(vals, kinds), wire); err != nil {

@@ -50,13 +50,10 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 		h.invalid(w, r, perrs.list)
 		return
 	}
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "multipart/form-data") {
-			h.unsupported(w, r, "multipart/form-data")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		r.Body = body
+	if present, ok := h.requestBody(w, r, "multipart/form-data", true); !ok {
+		return
+	} else if present {
+		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 		if err := r.ParseMultipartForm(h.maxBody); err != nil {
 			if h.tooLarge(w, r, err) {
 				return
@@ -66,7 +63,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Body = r.MultipartForm
 		var wire wireAddDocumentBody
-		if err := json.Unmarshal(multipartJSON(r.MultipartForm, map[string]string{"file": "string", "title": "string"}), &wire); err != nil {
+		if err := json.Unmarshal(multipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
 			field, reason := jsonReason(err)
 			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
 			return
@@ -78,13 +75,13 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 			h.invalid(w, r, berrs.list)
 			return
 		}
-	} else {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-		return
 	}
 	resp, err := h.api.AddDocument(r.Context(), req)
 	h.respond(w, r, "AddDocument", resp, err)
 }
+
+// bodyFieldsAddDocument says how each form field of the body is read.
+var bodyFieldsAddDocument = map[string]string{"file": "string", "title": "string"}
 
 // AddDocumentBody is a schema of the API.
 type AddDocumentBody struct {

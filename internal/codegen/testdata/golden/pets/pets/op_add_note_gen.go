@@ -49,21 +49,15 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 		h.invalid(w, r, perrs.list)
 		return
 	}
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "text/plain") {
-			h.unsupported(w, r, "text/plain")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		data, err := io.ReadAll(body)
+	if present, ok := h.requestBody(w, r, "text/plain", true); !ok {
+		return
+	} else if present {
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 		if err != nil {
 			h.tooLarge(w, r, err)
 			return
 		}
 		req.Body = string(data)
-	} else {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-		return
 	}
 	resp, err := h.api.AddNote(r.Context(), req)
 	h.respond(w, r, "AddNote", resp, err)

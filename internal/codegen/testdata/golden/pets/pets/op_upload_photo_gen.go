@@ -63,13 +63,10 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 		h.invalid(w, r, perrs.list)
 		return
 	}
-	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
-		if !contentTypeIs(r, "application/octet-stream") {
-			h.unsupported(w, r, "application/octet-stream")
-			return
-		}
-		body := http.MaxBytesReader(w, r.Body, h.maxBody)
-		data, err := io.ReadAll(body)
+	if present, ok := h.requestBody(w, r, "application/octet-stream", false); !ok {
+		return
+	} else if present {
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 		if err != nil {
 			h.tooLarge(w, r, err)
 			return
