@@ -115,12 +115,7 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	// validation fails is the file loaded again the slow way, with
 	// origins, so every error is located exactly as before.
 	if v != V20 {
-		js, ok := treeJSON(root)
-		var jerr error
-		if !ok {
-			js, jerr = json.Marshal(jsonableNode(root))
-		}
-		if jerr == nil {
+		if js, jerr := documentJSON(root); jerr == nil {
 			if doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
 				return l.LoadFromDataWithPath(js, loc)
 			}); err == nil {
@@ -177,23 +172,14 @@ func validated(ctx context.Context, loader *openapi3.Loader, load func(*openapi3
 	return doc, nil
 }
 
-// jsonableNode is the value of a YAML tree as encoding/json marshals it,
-// read the way kin-openapi reads YAML: timestamps stay strings, mapping
-// keys become strings. What it cannot convert marshals to an error, and the
-// slow path decides.
-func jsonableNode(root *yaml.Node) any {
+// decodedJSON is the tree decoded the way kin-openapi reads YAML
+// (timestamps stay strings, mapping keys become strings) and marshalled.
+func decodedJSON(root *yaml.Node) ([]byte, error) {
 	var raw any
 	if err := root.Decode(&raw); err != nil {
-		return errNotJSONable{}
+		return nil, err
 	}
-	return jsonable(raw)
-}
-
-// errNotJSONable makes json.Marshal fail, sending load to the slow path.
-type errNotJSONable struct{}
-
-func (errNotJSONable) MarshalJSON() ([]byte, error) {
-	return nil, errors.New("not convertible to JSON")
+	return json.Marshal(jsonable(raw))
 }
 
 // localOnly reads referenced files from disk and nothing else: a spec must
@@ -205,12 +191,17 @@ func localOnly(loader *openapi3.Loader, location *url.URL) ([]byte, error) {
 	return os.ReadFile(filepath.FromSlash(location.Path))
 }
 
-func loadV2(loader *openapi3.Loader, root *yaml.Node, loc *url.URL) (*openapi3.T, error) {
-	var raw any
-	if err := root.Decode(&raw); err != nil {
-		return nil, err
+// documentJSON is the tree as the JSON kin-openapi reads: written from the
+// nodes when treeJSON can, else through decoding and marshalling.
+func documentJSON(root *yaml.Node) ([]byte, error) {
+	if js, ok := treeJSON(root); ok {
+		return js, nil
 	}
-	js, err := json.Marshal(jsonable(raw))
+	return decodedJSON(root)
+}
+
+func loadV2(loader *openapi3.Loader, root *yaml.Node, loc *url.URL) (*openapi3.T, error) {
+	js, err := documentJSON(root)
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,7 @@ import (
 
 // treeJSON writes a YAML tree as the JSON kin-openapi reads, straight from
 // the nodes: no maps built and sorted on the way, keys in the file's order.
-// It reports false for what it does not write exactly as decoding the tree
-// and marshalling the result would (aliases, merge keys, duplicate keys,
+// It reports false for what it does not write exactly as decodedJSON would (aliases, merge keys, duplicate keys,
 // timestamps, binary, custom tags, numbers JSON does not spell alike), and
 // load then takes that slower path.
 func treeJSON(n *yaml.Node) ([]byte, bool) {

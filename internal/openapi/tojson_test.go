@@ -54,7 +54,7 @@ func TestTreeJSON(t *testing.T) {
 			if !ok {
 				return
 			}
-			want, err := json.Marshal(jsonableNode(root))
+			want, err := decodedJSON(root)
 			if err != nil {
 				t.Fatal(err)
 			}
