@@ -115,16 +115,12 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	// validation fails is the file loaded again the slow way, with
 	// origins, so every error is located exactly as before.
 	if v != V20 {
-		if js, jerr := documentJSON(root); jerr == nil {
-			if doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
-				return l.LoadFromDataWithPath(js, loc)
-			}); err == nil {
-				s.Doc = doc
-				if !s.external {
-					s.JSON = js
-				}
-				return s, nil
+		if doc, js, ok := quickLoad(ctx, root, loc, s.external); ok {
+			s.Doc = doc
+			if !s.external {
+				s.JSON = js
 			}
+			return s, nil
 		}
 	}
 	loader := newLoader(ctx, true)
@@ -157,6 +153,34 @@ func newLoader(ctx context.Context, origins bool) *openapi3.Loader {
 	loader.Context = ctx
 	loader.ReadFromURIFunc = localOnly
 	return loader
+}
+
+// quickLoad loads and validates an OpenAPI 3 document from JSON made of
+// its tree, which skips kin-openapi's own YAML parse and the origins it
+// records for error lines; a self-contained document is decoded in parts,
+// side by side. It reports false, and load takes the slow way, when the
+// tree is not plain JSON or anything fails.
+func quickLoad(ctx context.Context, root *yaml.Node, loc *url.URL, external bool) (*openapi3.T, []byte, bool) {
+	if !external {
+		if sp, ok := splitJSON(root); ok {
+			doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
+				doc, err := decodeSplit(sp)
+				if err != nil {
+					return nil, err
+				}
+				return doc, l.ResolveRefsIn(doc, loc)
+			})
+			return doc, sp.js, err == nil
+		}
+	}
+	js, err := documentJSON(root)
+	if err != nil {
+		return nil, nil, false
+	}
+	doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
+		return l.LoadFromDataWithPath(js, loc)
+	})
+	return doc, js, err == nil
 }
 
 // validated loads with load and validates; any failure is only a signal to

@@ -36,34 +36,7 @@ func (w *jsonWriter) node(n *yaml.Node) bool {
 		}
 		return w.node(n.Content[0])
 	case yaml.MappingNode:
-		w.b = append(w.b, '{')
-		seen := make(map[string]bool, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode || seen[k.Value] {
-				return false
-			}
-			switch k.Tag {
-			case "!!str":
-			case "!!int":
-				if !jsonInt.MatchString(k.Value) {
-					return false
-				}
-			default:
-				return false // merge keys, booleans, floats, null as keys
-			}
-			seen[k.Value] = true
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.str(k.Value)
-			w.b = append(w.b, ':')
-			if !w.node(v) {
-				return false
-			}
-		}
-		w.b = append(w.b, '}')
-		return true
+		return w.members(n, func(_ string, v *yaml.Node) bool { return w.node(v) })
 	case yaml.SequenceNode:
 		w.b = append(w.b, '[')
 		for i, c := range n.Content {
@@ -104,6 +77,38 @@ func (w *jsonWriter) node(n *yaml.Node) bool {
 		return true
 	}
 	return false // aliases
+}
+
+// members writes a mapping as an object, each value by value.
+func (w *jsonWriter) members(n *yaml.Node, value func(key string, v *yaml.Node) bool) bool {
+	w.b = append(w.b, '{')
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || seen[k.Value] {
+			return false
+		}
+		switch k.Tag {
+		case "!!str":
+		case "!!int":
+			if !jsonInt.MatchString(k.Value) {
+				return false
+			}
+		default:
+			return false // merge keys, booleans, floats, null as keys
+		}
+		seen[k.Value] = true
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.str(k.Value)
+		w.b = append(w.b, ':')
+		if !value(k.Value, v) {
+			return false
+		}
+	}
+	w.b = append(w.b, '}')
+	return true
 }
 
 // str writes a JSON string. parseYAML has refused invalid UTF-8.
