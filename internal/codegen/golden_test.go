@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"go/format"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/harness-sh/harness/internal/openapi"
@@ -55,6 +57,11 @@ func TestGolden(t *testing.T) {
 	for n := range got {
 		if !bytes.Equal(got[n], again[n]) {
 			t.Errorf("%s differs between two runs: output is not deterministic", n)
+		}
+		if strings.HasSuffix(n, ".go") || strings.HasSuffix(n, ".go.golden") {
+			if out, err := format.Source(got[n]); err != nil || !bytes.Equal(out, got[n]) {
+				t.Errorf("%s is not as gofmt prints it (%v)", n, err)
+			}
 		}
 	}
 	dir := filepath.Join("testdata", "golden", "pets")

@@ -41,7 +41,7 @@ type Op struct {
 	Method, Path   string
 	Route          string // the ServeMux pattern
 	Summary        string
-	File           string
+	Unit           string // what its code is rendered with: see Type.Unit
 	Params         []*Param
 	Body           *Body
 	Responses      []*Response
@@ -214,7 +214,6 @@ type builder struct {
 	types    map[*openapi3.Schema]*Type
 	named    []*Type
 	typeReg  *registry
-	fileReg  caseless
 	patterns map[string]string
 	errs     openapi.Errors
 }
@@ -225,7 +224,6 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		spec:     spec,
 		types:    map[*openapi3.Schema]*Type{},
 		typeReg:  newRegistry(reservedNames...),
-		fileReg:  caseless{newRegistry("server_gen", "api_gen", "spec_gen", "helpers_gen", "client_gen")},
 		patterns: map[string]string{},
 	}
 	doc := spec.Doc
@@ -243,8 +241,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 				if _, dup := b.types[sr.Value]; dup {
 					continue
 				}
-				file := "model_" + b.fileReg.take(fileName(goName(k))) + "_gen.go"
-				declared = append(declared, b.declare(sr.Value, goName(k), file, "components.schemas."+k))
+				declared = append(declared, b.declare(sr.Value, goName(k), "schema "+k, "components.schemas."+k))
 			}
 		}
 		for _, t := range declared {
@@ -252,12 +249,12 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 			if sr := doc.Components.Schemas[k]; sr != nil && sr.Value != nil && sr.Ref != "" {
-				file := "model_" + b.fileReg.take(fileName(goName(k))) + "_gen.go"
-				target := b.ref(sr, goName(k), file, "components.schemas."+k)
+				unit := "schema " + k
+				target := b.ref(sr, goName(k), unit, "components.schemas."+k)
 				if target.Kind == KNamed && target.Named.Name == goName(k) {
 					continue
 				}
-				t := &Type{Name: b.typeReg.take(goName(k)), File: file, Kind: TAlias, Alias: target, GoAlias: true}
+				t := &Type{Name: b.typeReg.take(goName(k)), Unit: unit, Kind: TAlias, Alias: target, GoAlias: true}
 				b.named = append(b.named, t)
 			}
 		}
@@ -318,26 +315,26 @@ func basePath(doc *openapi3.T) string {
 // namedType returns the named type for a schema, creating it (and the named
 // types of its inline parts) on first sight. Schemas are identified by
 // pointer, so $refs to one component share its type and cycles terminate.
-func (b *builder) namedType(s *openapi3.Schema, name, file, ptr string) *Type {
+func (b *builder) namedType(s *openapi3.Schema, name, unit, ptr string) *Type {
 	if t, ok := b.types[s]; ok {
 		return t
 	}
-	t := b.declare(s, name, file, ptr)
+	t := b.declare(s, name, unit, ptr)
 	b.fill(t, s)
 	return t
 }
 
 // declare registers the named type of a schema without filling it, so that
 // references met while filling another type find it.
-func (b *builder) declare(s *openapi3.Schema, name, file, ptr string) *Type {
-	t := &Type{Name: b.typeReg.take(name), File: file, Doc: firstLine(s.Description, s.Title), schemaKey: ptr}
+func (b *builder) declare(s *openapi3.Schema, name, unit, ptr string) *Type {
+	t := &Type{Name: b.typeReg.take(name), Unit: unit, Doc: firstLine(s.Description, s.Title), schemaKey: ptr}
 	b.types[s] = t
 	b.named = append(b.named, t)
 	return t
 }
 
 func (b *builder) fill(t *Type, s *openapi3.Schema) {
-	name, file, ptr := t.Name, t.File, t.schemaKey
+	name, unit, ptr := t.Name, t.Unit, t.schemaKey
 	_ = name
 	typ, _, multi := schemaType(s)
 	switch {
@@ -353,7 +350,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		}
 		vreg := newRegistry()
 		for i, a := range alts {
-			r := b.ref(a, t.Name+"OneOf"+strconv.Itoa(i+1), file, fmt.Sprintf("%s.oneOf.%d", ptr, i))
+			r := b.ref(a, t.Name+"OneOf"+strconv.Itoa(i+1), unit, fmt.Sprintf("%s.oneOf.%d", ptr, i))
 			vname := variantName(r)
 			v := &Variant{Name: vreg.take(vname), Ref: r}
 			if t.Discriminator != "" && a.Ref != "" {
@@ -364,8 +361,8 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 	case len(s.AllOf) > 0 && allObjects(s):
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
-		b.fields(t, props, req, file, ptr)
-		b.extra(t, s, file, ptr)
+		b.fields(t, props, req, unit, ptr)
+		b.extra(t, s, unit, ptr)
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
 		t.Kind = TEnum
 		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
@@ -373,11 +370,11 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 	case typ == "object" && len(s.Properties) > 0:
 		t.Kind = TStruct
 		props, req := flatten(s, 0)
-		b.fields(t, props, req, file, ptr)
-		b.extra(t, s, file, ptr)
+		b.fields(t, props, req, unit, ptr)
+		b.extra(t, s, unit, ptr)
 	default:
 		t.Kind = TAlias
-		t.Alias = b.inline(s, t.Name, file, ptr)
+		t.Alias = b.inline(s, t.Name, unit, ptr)
 		t.Alias.Nullable = false
 	}
 }
@@ -447,7 +444,7 @@ func flatten(s *openapi3.Schema, depth int) (openapi3.Schemas, []string) {
 	return props, append(req, s.Required...)
 }
 
-func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, file, ptr string) {
+func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, unit, ptr string) {
 	req := map[string]bool{}
 	for _, r := range required {
 		req[r] = true
@@ -461,7 +458,7 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, fil
 		if p.Value.ReadOnly && false {
 			continue
 		}
-		r := b.ref(p, t.Name+goName(k), file, ptr+".properties."+k)
+		r := b.ref(p, t.Name+goName(k), unit, ptr+".properties."+k)
 		f := &Field{Name: freg.take(goName(k)), JSON: k, Ref: r, Required: req[k], Doc: firstLine(p.Value.Description, p.Value.Title)}
 		t.Fields = append(t.Fields, f)
 	}
@@ -472,11 +469,11 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, fil
 // extra reads a struct's additionalProperties: a schema (or true) keeps the
 // other keys in a map field, false makes them errors. Absent, they are
 // ignored, as JSON decoding does.
-func (b *builder) extra(t *Type, s *openapi3.Schema, file, ptr string) {
+func (b *builder) extra(t *Type, s *openapi3.Schema, unit, ptr string) {
 	ap := s.AdditionalProperties
 	switch {
 	case ap.Schema != nil:
-		t.Extra = b.ref(ap.Schema, t.Name+"Value", file, ptr+".additionalProperties")
+		t.Extra = b.ref(ap.Schema, t.Name+"Value", unit, ptr+".additionalProperties")
 	case ap.Has != nil && *ap.Has:
 		t.Extra = &Ref{Kind: KAny}
 	case ap.Has != nil:
@@ -495,7 +492,7 @@ func (b *builder) extra(t *Type, s *openapi3.Schema, file, ptr string) {
 
 // ref returns the use of a schema: a named type for $refs to components,
 // inline enums, objects and unions; a primitive, array or map otherwise.
-func (b *builder) ref(sr *openapi3.SchemaRef, hoist, file, ptr string) *Ref {
+func (b *builder) ref(sr *openapi3.SchemaRef, hoist, unit, ptr string) *Ref {
 	if sr == nil || sr.Value == nil {
 		return &Ref{Kind: KAny}
 	}
@@ -506,28 +503,28 @@ func (b *builder) ref(sr *openapi3.SchemaRef, hoist, file, ptr string) *Ref {
 	}
 	if sr.Ref != "" && strings.Contains(sr.Ref, "#/components/schemas/") && !strings.HasPrefix(sr.Ref, "#") {
 		// A component of another file: named after its key.
-		t := b.namedType(s, goName(lastSegment(sr.Ref)), file, ptr)
+		t := b.namedType(s, goName(lastSegment(sr.Ref)), unit, ptr)
 		return &Ref{Kind: KNamed, Named: t}
 	}
 	if sr.Ref != "" && !strings.HasPrefix(sr.Ref, "#/components/schemas/") {
 		// A schema in another file (schemas/tree.yaml#/Tree): a named type
 		// after its last segment, so recursion through it terminates.
-		t := b.namedType(s, goName(lastSegment(strings.TrimSuffix(sr.Ref, ".yaml"))), file, ptr)
+		t := b.namedType(s, goName(lastSegment(strings.TrimSuffix(sr.Ref, ".yaml"))), unit, ptr)
 		return &Ref{Kind: KNamed, Named: t}
 	}
-	return b.inline(s, hoist, file, ptr)
+	return b.inline(s, hoist, unit, ptr)
 }
 
-func (b *builder) inline(s *openapi3.Schema, hoist, file, ptr string) *Ref {
+func (b *builder) inline(s *openapi3.Schema, hoist, unit, ptr string) *Ref {
 	typ, null, multi := schemaType(s)
 	hoisted := func() *Ref {
-		return &Ref{Kind: KNamed, Named: b.namedType(s, hoist, file, ptr), Nullable: null}
+		return &Ref{Kind: KNamed, Named: b.namedType(s, hoist, unit, ptr), Nullable: null}
 	}
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		return hoisted()
 	case len(s.AllOf) == 1 && len(s.Properties) == 0:
-		r := b.ref(s.AllOf[0], hoist, file, ptr+".allOf.0")
+		r := b.ref(s.AllOf[0], hoist, unit, ptr+".allOf.0")
 		r2 := *r
 		r2.Nullable = r.Nullable || null
 		return &r2
@@ -546,7 +543,7 @@ func (b *builder) inline(s *openapi3.Schema, hoist, file, ptr string) *Ref {
 		}
 		r.Kind = KMap
 		if ap := s.AdditionalProperties.Schema; ap != nil {
-			r.Elem = b.ref(ap, hoist+"Value", file, ptr+".additionalProperties")
+			r.Elem = b.ref(ap, hoist+"Value", unit, ptr+".additionalProperties")
 		} else {
 			r.Elem = &Ref{Kind: KAny}
 		}
@@ -555,7 +552,7 @@ func (b *builder) inline(s *openapi3.Schema, hoist, file, ptr string) *Ref {
 		return r
 	case "array":
 		r.Kind = KArray
-		r.Elem = b.ref(s.Items, hoist+"Item", file, ptr+".items")
+		r.Elem = b.ref(s.Items, hoist+"Item", unit, ptr+".items")
 		r.Checks.MinItems = nonZero(s.MinItems)
 		r.Checks.MaxItems = s.MaxItems
 		r.Checks.Unique = s.UniqueItems
@@ -654,7 +651,7 @@ func (b *builder) operations(m *Model) ([]*Op, error) {
 			op := &Op{Name: b.opName(opReg, goName(id)), ID: o.OperationID, Method: method, Path: path, Summary: firstLine(o.Summary, o.Description)}
 			ops = append(ops, op)
 			ptr := "paths." + path + "." + strings.ToLower(method)
-			op.File = "op_" + b.fileReg.take(fileName(op.Name)) + "_gen.go"
+			op.Unit = "operation " + op.Name
 			b.params(op, item.Parameters, o.Parameters, ptr)
 			b.route(m, op)
 			b.body(op, o.RequestBody, ptr)
@@ -716,7 +713,7 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 		p := byKey[k]
 		var r *Ref
 		if p.Schema != nil {
-			r = b.ref(p.Schema, op.Name+goName(p.Name), op.File, ptr+".parameters")
+			r = b.ref(p.Schema, op.Name+goName(p.Name), op.Unit, ptr+".parameters")
 		} else {
 			r = &Ref{Kind: KPrim, Prim: "string"}
 		}
@@ -840,13 +837,13 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 		// like a JSON body; the fields' kinds say how to read the text. A
 		// multipart form is validated so (its files count as present) and
 		// reaches the service as the form itself, files included.
-		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
+		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.Unit, ptr+".requestBody")
 		if body.Ref.Kind != KNamed || body.Ref.Named.Kind != TStruct {
 			body.Ref = nil
 		}
 	}
 	if body.Kind == "json" {
-		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.File, ptr+".requestBody")
+		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.Unit, ptr+".requestBody")
 	}
 	op.Body = body
 }
@@ -928,7 +925,7 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 			resp := &Response{Status: status, Code: code, Kind: kind, ContentType: ct, Doc: doc}
 			resp.Type = b.typeReg.take(op.Name + label + goName(kind) + "Response")
 			if kind == "json" {
-				resp.Ref = b.ref(rr.Value.Content[ct].Schema, op.Name+label+"Body", op.File, ptr+".responses."+status)
+				resp.Ref = b.ref(rr.Value.Content[ct].Schema, op.Name+label+"Body", op.Unit, ptr+".responses."+status)
 			}
 			op.Responses = append(op.Responses, resp)
 		}

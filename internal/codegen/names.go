@@ -87,25 +87,6 @@ func lowerName(s string) string {
 	return strings.ToLower(string(r[:i])) + string(r[i:])
 }
 
-// fileName turns a Go name into a file-name stem: lower case, words joined
-// by underscores. Callers add a suffix so that no stem can end the name in
-// _test, _GOOS or _GOARCH.
-func fileName(goName string) string {
-	var parts []string
-	for _, w := range words(goName) {
-		parts = append(parts, strings.ToLower(w))
-	}
-	var b strings.Builder
-	for _, r := range strings.Join(parts, "_") {
-		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
-			b.WriteRune(r)
-		} else {
-			b.WriteString("x" + strconv.FormatInt(int64(r), 16))
-		}
-	}
-	return b.String()
-}
-
 // registry hands out unique names: the first taker keeps a name, later ones
 // get a numeric suffix. Callers take names in a deterministic order.
 type registry struct{ taken map[string]bool }
@@ -131,8 +112,3 @@ func (r *registry) take(name string) string {
 		}
 	}
 }
-
-// caseless is a registry whose names must differ ignoring case (file names).
-type caseless struct{ r *registry }
-
-func (c caseless) take(name string) string { return c.r.take(strings.ToLower(name)) }

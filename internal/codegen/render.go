@@ -304,28 +304,31 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each operation and each component schema is rendered and printed
+	// on its own, on every core, and the pieces are joined into two files:
+	// a few large files are written many times faster than one per piece.
 	type job struct {
-		name, tmpl string
+		file, tmpl string
 		data       any
 	}
 	var jobs []job
-	byFile := map[string][]*Type{}
+	byUnit := map[string][]*Type{}
 	for _, t := range m.Types {
-		byFile[t.File] = append(byFile[t.File], t)
+		byUnit[t.Unit] = append(byUnit[t.Unit], t)
 	}
 	for _, op := range m.Ops {
-		jobs = append(jobs, job{op.File, "op.go.tmpl", map[string]any{"Model": m, "Op": op, "Types": byFile[op.File]}})
-		delete(byFile, op.File)
+		jobs = append(jobs, job{"operations_gen.go", "op.go.tmpl", map[string]any{"Model": m, "Op": op, "Types": byUnit[op.Unit]}})
+		delete(byUnit, op.Unit)
 	}
-	for _, file := range slices.Sorted(maps.Keys(byFile)) {
-		jobs = append(jobs, job{file, "model.go.tmpl", map[string]any{"Model": m, "Types": byFile[file]}})
+	for _, unit := range slices.Sorted(maps.Keys(byUnit)) {
+		jobs = append(jobs, job{"models_gen.go", "model.go.tmpl", map[string]any{"Model": m, "Types": byUnit[unit]}})
 	}
 	for _, name := range []string{"api_gen.go", "server_gen.go", "helpers_gen.go", "spec_gen.go"} {
 		jobs = append(jobs, job{name, strings.Replace(name, "_gen.go", ".go.tmpl", 1), m})
 	}
-	// Files are independent: render and format them on every core. Results
-	// land in per-job slots, so the output does not depend on scheduling.
-	results := make([][]byte, len(jobs))
+	// Results land in per-job slots, so the output does not depend on
+	// scheduling.
+	results := make([]*printed, len(jobs))
 	errs := make([]error, len(jobs))
 	// The served spec is rendered beside the Go files, not after them.
 	var js, ym []byte
@@ -338,18 +341,22 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	forEach(len(jobs), func(i int) {
 		var buf bytes.Buffer
 		if err := tpl.ExecuteTemplate(&buf, jobs[i].tmpl, jobs[i].data); err != nil {
-			errs[i] = fmt.Errorf("render %s: %w", jobs[i].name, err)
+			errs[i] = fmt.Errorf("render %s: %w", jobs[i].file, err)
 			return
 		}
-		results[i], errs[i] = finish(jobs[i].name, buf.Bytes())
+		results[i], errs[i] = printFile(jobs[i].file, buf.Bytes())
 	})
 	<-specDone
-	out := Files{}
+	pieces := map[string][]*printed{}
 	for i, j := range jobs {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		out[j.name] = results[i]
+		pieces[j.file] = append(pieces[j.file], results[i])
+	}
+	out := Files{}
+	for file, ps := range pieces {
+		out[file] = join(ps)
 	}
 	if specErr != nil {
 		return nil, specErr
@@ -556,52 +563,61 @@ var stdImports = map[string]string{
 }
 
 // finish adds the imports the code uses and formats it. Templates never
-// list imports: the file's unresolved package selectors decide them, so a
-// template cannot import what it does not use.
+// list imports: the file's package selectors decide them, so a template
+// cannot import what it does not use.
 func finish(name string, src []byte) ([]byte, error) {
+	p, err := printFile(name, src)
+	if err != nil {
+		return nil, err
+	}
+	return join([]*printed{p}), nil
+}
+
+// printed is a generated file as gofmt prints it, split where its import
+// block goes, with the standard packages it uses.
+type printed struct {
+	head, body []byte // before and after the import block
+	imports    map[string]bool
+}
+
+// printFile parses and prints a generated file.
+func printFile(name string, src []byte) (*printed, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	// Resolving identifiers would cost a third of the parse; the few names
+	// a file declares for itself are found below.
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return nil, fmt.Errorf("generated %s does not parse (a generator bug): %w\n%s", name, err, numbered(src))
 	}
-	declared := map[string]bool{}
-	for _, imp := range f.Imports {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		declared[p] = true
-	}
-	need := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
-				if p, ok := stdImports[id.Name]; ok && !declared[p] {
-					need[p] = true
-				}
-			}
+	need := usedPackages(f)
+	if len(f.Imports) > 0 {
+		// Scaffolds importing non-standard packages: add the block to the
+		// text and let gofmt parse and sort it all again.
+		declared := map[string]bool{}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			declared[p] = true
 		}
-		return true
-	})
-	if len(need) > 0 && len(f.Imports) > 0 {
-		// Rare (scaffolds importing non-standard packages): add a block to
-		// the text and let gofmt parse and sort it all again.
-		src = append(append(append([]byte{}, src[:fset.Position(f.Name.End()).Offset]...), importBlock(need)...), src[fset.Position(f.Name.End()).Offset:]...)
+		maps.DeleteFunc(need, func(p string, _ bool) bool { return declared[p] })
+		if len(need) > 0 {
+			at := fset.Position(f.Name.End()).Offset
+			src = append(append(append([]byte{}, src[:at]...), importBlock(need)...), src[at:]...)
+		}
 		out, err := format.Source(src)
 		if err != nil {
 			return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
 		}
-		return out, nil
+		return &printed{body: out}, nil
 	}
-	// The file has no imports of its own: print the tree parsed above (one
-	// parse, not two) and put the import block right after the package
-	// clause, where gofmt would print it: the same bytes as formatting the
-	// text with the block in it, as the golden files check.
+	// No imports of its own: print the tree parsed above (one parse, not
+	// two); join puts the import block right after the package clause,
+	// where gofmt prints it. The golden files and TestCanonical check that
+	// this is what gofmt makes of the joined text.
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
 	}
 	out := buf.Bytes()
-	if len(need) == 0 {
-		return out, nil
-	}
 	clause := []byte("\npackage " + f.Name.Name + "\n")
 	at := bytes.Index(out, clause)
 	if at < 0 && bytes.HasPrefix(out, clause[1:]) {
@@ -610,7 +626,82 @@ func finish(name string, src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("generated %s: no package clause in the formatted output (a generator bug)", name)
 	}
 	at += len(clause)
-	return append(append(append(make([]byte, 0, len(out)+256), out[:at]...), importBlock(need)...), out[at:]...), nil
+	return &printed{head: out[:at], body: out[at:], imports: need}, nil
+}
+
+// join makes one file of printed pieces of the same package: the first
+// one's head, the import block of them all, every body.
+func join(ps []*printed) []byte {
+	need := map[string]bool{}
+	size := len(ps[0].head) + 512
+	for _, p := range ps {
+		maps.Copy(need, p.imports)
+		size += len(p.body)
+	}
+	out := append(make([]byte, 0, size), ps[0].head...)
+	if len(need) > 0 {
+		out = append(out, importBlock(need)...)
+	}
+	for _, p := range ps {
+		out = append(out, p.body...)
+	}
+	return out
+}
+
+// usedPackages are the standard packages a file's selectors name.
+func usedPackages(f *ast.File) map[string]bool {
+	need := map[string]bool{}
+	locals := map[string]bool{} // variables and parameters named like a package
+	local := func(names ...*ast.Ident) {
+		for _, id := range names {
+			if _, ok := stdImports[id.Name]; ok {
+				locals[id.Name] = true
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
+				if p, ok := stdImports[id.Name]; ok {
+					need[p] = true
+				}
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range n.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						local(id)
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok {
+						local(id)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			local(n.Names...)
+		case *ast.FuncType:
+			for _, l := range []*ast.FieldList{n.Params, n.Results} {
+				if l != nil {
+					for _, p := range l.List {
+						local(p.Names...)
+					}
+				}
+			}
+		}
+		return true
+	})
+	// Generated code does not name a variable like a package it uses;
+	// should it, the package is not imported and the compiler says so.
+	for n := range locals {
+		delete(need, stdImports[n])
+	}
+	return need
 }
 
 // importBlock is the import declaration of the given paths, sorted, as

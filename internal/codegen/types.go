@@ -66,7 +66,7 @@ const (
 type Type struct {
 	Name          string
 	Doc           string
-	File          string // the generated file that holds it
+	Unit          string // the operation or component schema it is rendered with
 	Kind          TypeKind
 	Fields        []*Field    // TStruct
 	EnumBase      string      // TEnum: string, int64 or float64

@@ -308,6 +308,8 @@ func (p *plan) diff(res *Result) {
 		files := p.dirs[dir]
 		absDir := filepath.Join(p.appDir, filepath.FromSlash(dir))
 		old, _ := readManifest(filepath.Join(absDir, ManifestName))
+		// A folder that is not there yet has no file to compare with.
+		_, missing := os.Stat(absDir)
 		all := codegen.Files{}
 		for n, d := range files {
 			all[n] = d
@@ -315,9 +317,10 @@ func (p *plan) diff(res *Result) {
 		all[ManifestName] = manifest(files)
 		for _, n := range all.Paths() {
 			abs := filepath.Join(absDir, n)
-			cur, err := os.ReadFile(abs)
-			if err == nil && bytes.Equal(cur, all[n]) {
-				continue
+			if missing == nil {
+				if cur, err := os.ReadFile(abs); err == nil && bytes.Equal(cur, all[n]) {
+					continue
+				}
 			}
 			p.writes[abs] = all[n]
 			res.Written = append(res.Written, rel(abs))
@@ -351,8 +354,15 @@ func (p *plan) diff(res *Result) {
 func (p *plan) write() error {
 	fresh := map[string][]string{} // top-most missing folder → files under it
 	var inPlace []string
+	tops := map[string]string{} // folder → its top-most missing folder
 	for _, abs := range slices.Sorted(maps.Keys(p.writes)) {
-		if top := topMissing(filepath.Dir(abs)); top != "" {
+		dir := filepath.Dir(abs)
+		top, ok := tops[dir]
+		if !ok {
+			top = topMissing(dir)
+			tops[dir] = top
+		}
+		if top != "" {
 			fresh[top] = append(fresh[top], abs)
 		} else {
 			inPlace = append(inPlace, abs)

@@ -68,3 +68,12 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		}
 	}
 }
+
+// Pet is a schema of the API.
+type Pet struct {
+	Age       int64    `json:"age"`
+	ID        int64    `json:"id"`
+	Name      string   `json:"name"`
+	PhotoURLs []string `json:"photoUrls,omitempty"`
+	Tag       *string  `json:"tag,omitempty"`
+}

@@ -3,6 +3,7 @@
 package pets
 
 import (
+	"encoding/json"
 	"time"
 	"unicode/utf8"
 )
@@ -141,4 +142,104 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList, m *NewPetO
 			(*m.Since) = t
 		}
 	}
+}
+
+// Pet is a schema of the API.
+type Pet struct {
+	Age        int64              `json:"age"`
+	Attributes map[string]float64 `json:"attributes,omitempty"`
+	Born       *Date              `json:"born,omitempty"`
+	ID         int64              `json:"id"`
+	Name       string             `json:"name"`
+	Owner      *NewPetOwner       `json:"owner,omitempty"`
+	Parent     *Pet               `json:"parent,omitempty"`
+	PhotoURLs  []string           `json:"photoUrls,omitempty"`
+	Status     *Status            `json:"status,omitempty"`
+	Tag        *string            `json:"tag,omitempty"`
+}
+
+// PetPage is a schema of the API.
+type PetPage struct {
+	Items []Pet   `json:"items,omitempty"`
+	Next  *string `json:"next,omitempty"`
+}
+
+// Problem is a schema of the API.
+type Problem struct {
+	Kind    *ProblemKind `json:"kind,omitempty"`
+	Message string       `json:"message"`
+}
+
+// ProblemKind is one of several schemas.
+// It holds the JSON as received; the As methods decode it, the From methods set it.
+type ProblemKind struct {
+	raw json.RawMessage
+}
+
+// MarshalJSON writes the value held.
+func (u ProblemKind) MarshalJSON() ([]byte, error) {
+	if u.raw == nil {
+		return []byte("null"), nil
+	}
+	return u.raw, nil
+}
+
+// UnmarshalJSON keeps the JSON for the As methods.
+func (u *ProblemKind) UnmarshalJSON(b []byte) error {
+	u.raw = append(u.raw[:0], b...)
+	return nil
+}
+
+// Raw returns the JSON held.
+func (u ProblemKind) Raw() json.RawMessage { return u.raw }
+
+// AsString decodes the value as string.
+func (u ProblemKind) AsString() (string, error) {
+	var v string
+	err := json.Unmarshal(u.raw, &v)
+	return v, err
+}
+
+// FromString sets the value to v.
+func (u *ProblemKind) FromString(v string) error {
+	b, err := json.Marshal(v)
+	if err == nil {
+		u.raw = b
+	}
+	return err
+}
+
+// AsInt64 decodes the value as int64.
+func (u ProblemKind) AsInt64() (int64, error) {
+	var v int64
+	err := json.Unmarshal(u.raw, &v)
+	return v, err
+}
+
+// FromInt64 sets the value to v.
+func (u *ProblemKind) FromInt64(v int64) error {
+	b, err := json.Marshal(v)
+	if err == nil {
+		u.raw = b
+	}
+	return err
+}
+
+// Status is an enumeration of the API.
+type Status string
+
+// The values of Status.
+const (
+	StatusAvailable Status = "available"
+	StatusPending   Status = "pending"
+	StatusSold      Status = "sold"
+)
+
+func decodeStatus(w Status, p string, errs *errorList) Status {
+	switch w {
+	case StatusAvailable, StatusPending, StatusSold:
+	default:
+		errs.add(p, "must be one of: available, pending, sold")
+	}
+	return w
 }

@@ -6,6 +6,19 @@ import (
 	"unicode/utf8"
 )
 
+// Item is a schema of the API.
+type Item struct {
+	ID   int64    `json:"id"`
+	Name string   `json:"name"`
+	Tags []string `json:"tags,omitempty"`
+}
+
+// ItemPage is a schema of the API.
+type ItemPage struct {
+	Items []Item `json:"items,omitempty"`
+	Total int64  `json:"total"`
+}
+
 // NewItem is a schema of the API.
 type NewItem struct {
 	Name string   `json:"name"`
