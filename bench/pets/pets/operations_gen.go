@@ -13,8 +13,7 @@ type CreatePetRequest struct {
 
 // CreatePetResponse is one of the CreatePet{Status}Response types.
 type CreatePetResponse interface {
-	isCreatePetResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerCreatePet() response
 }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
@@ -23,10 +22,8 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreatePet201JSONResponse) isCreatePetResponse() {}
-
-func (v CreatePet201JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 201, "application/json", v.Body)
+func (v CreatePet201JSONResponse) answerCreatePet() response {
+	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // CreatePet400Response answers 400: Invalid pet.
@@ -34,10 +31,8 @@ type CreatePet400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreatePet400Response) isCreatePetResponse() {}
-
-func (v CreatePet400Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 400, "", nil)
+func (v CreatePet400Response) answerCreatePet() response {
+	return response{status: 400, header: v.Header}
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
@@ -54,5 +49,9 @@ func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := h.api.CreatePet(r.Context(), req)
-	h.respond(w, r, "CreatePet", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "CreatePet", err)
+		return
+	}
+	h.send(w, r, "CreatePet", resp.answerCreatePet())
 }

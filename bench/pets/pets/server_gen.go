@@ -125,33 +125,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// writeJSONBody and writeBytes write a response: the operation's extra
-// headers, the content type, the status and the body. Every response type
-// calls one of them, which keeps a large API's package small.
-func writeJSONBody(w http.ResponseWriter, header http.Header, status int, contentType string, body any) error {
-	writeHead(w, header, status, contentType)
-	return json.NewEncoder(w).Encode(body)
-}
-
-func writeBytes(w http.ResponseWriter, header http.Header, status int, contentType string, body []byte) error {
-	writeHead(w, header, status, contentType)
-	if len(body) == 0 {
-		return nil
-	}
-	_, err := w.Write(body)
-	return err
-}
-
-func writeHead(w http.ResponseWriter, header http.Header, status int, contentType string) {
-	for k, vs := range header {
-		w.Header()[k] = vs
-	}
-	if contentType != "" {
-		w.Header().Set("Content-Type", contentType)
-	}
-	w.WriteHeader(status)
-}
-
 // requestBody reports whether the request has a body. When a required one
 // is missing, or its content type is not contentType, it answers the
 // request itself and reports !ok.
@@ -400,11 +373,20 @@ func contentTypeIs(r *http.Request, want string) bool {
 	return wt == "*/*" || strings.EqualFold(mt, wt) || strings.HasSuffix(wt, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(wt, "*"))
 }
 
-type responder interface {
-	writeResponse(w http.ResponseWriter) error
+// response is what an operation's answer sends: each response type of an
+// operation has one method returning it, which also keeps the types of
+// one operation from being returned by another.
+type response struct {
+	status      int
+	contentType string
+	header      http.Header
+	isJSON      bool
+	json        any    // the body to encode, when isJSON
+	bytes       []byte // else the body as is
 }
 
-func (h *handler) respond(w http.ResponseWriter, r *http.Request, op string, resp responder, err error) {
+// fail answers an operation that returned an error, or nothing.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
 	var se *StatusError
 	switch {
 	case errors.Is(err, ErrNotImplemented):
@@ -414,13 +396,29 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, op string, res
 	case err != nil:
 		h.log.ErrorContext(r.Context(), "operation failed", "operation", op, "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
-	case resp == nil:
+	default:
 		h.log.ErrorContext(r.Context(), "operation returned no response", "operation", op)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
-	default:
-		if err := resp.writeResponse(w); err != nil {
-			h.log.WarnContext(r.Context(), "writing the response failed", "operation", op, "err", err)
-		}
+	}
+}
+
+// send writes an operation's answer.
+func (h *handler) send(w http.ResponseWriter, r *http.Request, op string, a response) {
+	for k, vs := range a.header {
+		w.Header()[k] = vs
+	}
+	if a.contentType != "" {
+		w.Header().Set("Content-Type", a.contentType)
+	}
+	w.WriteHeader(a.status)
+	var err error
+	if a.isJSON {
+		err = json.NewEncoder(w).Encode(a.json)
+	} else if len(a.bytes) > 0 {
+		_, err = w.Write(a.bytes)
+	}
+	if err != nil {
+		h.log.WarnContext(r.Context(), "writing the response failed", "operation", op, "err", err)
 	}
 }
 

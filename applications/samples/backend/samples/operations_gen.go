@@ -13,8 +13,7 @@ type CreateItemRequest struct {
 
 // CreateItemResponse is one of the CreateItem{Status}Response types.
 type CreateItemResponse interface {
-	isCreateItemResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerCreateItem() response
 }
 
 // CreateItem201JSONResponse answers 201 with application/json: The created item.
@@ -23,10 +22,8 @@ type CreateItem201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreateItem201JSONResponse) isCreateItemResponse() {}
-
-func (v CreateItem201JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 201, "application/json", v.Body)
+func (v CreateItem201JSONResponse) answerCreateItem() response {
+	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // CreateItem400Response answers 400: The request is invalid.
@@ -34,10 +31,8 @@ type CreateItem400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreateItem400Response) isCreateItemResponse() {}
-
-func (v CreateItem400Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 400, "", nil)
+func (v CreateItem400Response) answerCreateItem() response {
+	return response{status: 400, header: v.Header}
 }
 
 func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +49,11 @@ func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := h.api.CreateItem(r.Context(), req)
-	h.respond(w, r, "CreateItem", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "CreateItem", err)
+		return
+	}
+	h.send(w, r, "CreateItem", resp.answerCreateItem())
 }
 
 // GetItemRequest is the decoded, validated request of GET /items/{id}.
@@ -64,8 +63,7 @@ type GetItemRequest struct {
 
 // GetItemResponse is one of the GetItem{Status}Response types.
 type GetItemResponse interface {
-	isGetItemResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerGetItem() response
 }
 
 // GetItem200JSONResponse answers 200 with application/json: The item.
@@ -74,10 +72,8 @@ type GetItem200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (GetItem200JSONResponse) isGetItemResponse() {}
-
-func (v GetItem200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v GetItem200JSONResponse) answerGetItem() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // GetItem404Response answers 404: No such item.
@@ -85,10 +81,8 @@ type GetItem404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (GetItem404Response) isGetItemResponse() {}
-
-func (v GetItem404Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 404, "", nil)
+func (v GetItem404Response) answerGetItem() response {
+	return response{status: 404, header: v.Header}
 }
 
 func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +102,11 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h.api.GetItem(r.Context(), req)
-	h.respond(w, r, "GetItem", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "GetItem", err)
+		return
+	}
+	h.send(w, r, "GetItem", resp.answerGetItem())
 }
 
 // ListItemsRequest is the decoded, validated request of GET /items.
@@ -119,8 +117,7 @@ type ListItemsRequest struct {
 
 // ListItemsResponse is one of the ListItems{Status}Response types.
 type ListItemsResponse interface {
-	isListItemsResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerListItems() response
 }
 
 // ListItems200JSONResponse answers 200 with application/json: A page of items.
@@ -129,10 +126,8 @@ type ListItems200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (ListItems200JSONResponse) isListItemsResponse() {}
-
-func (v ListItems200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v ListItems200JSONResponse) answerListItems() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +160,11 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h.api.ListItems(r.Context(), req)
-	h.respond(w, r, "ListItems", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "ListItems", err)
+		return
+	}
+	h.send(w, r, "ListItems", resp.answerListItems())
 }
 
 // LiveRequest is the decoded, validated request of GET /live.
@@ -174,8 +173,7 @@ type LiveRequest struct {
 
 // LiveResponse is one of the Live{Status}Response types.
 type LiveResponse interface {
-	isLiveResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerLive() response
 }
 
 // Live200JSONResponse answers 200 with application/json: The process is alive.
@@ -184,16 +182,18 @@ type Live200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (Live200JSONResponse) isLiveResponse() {}
-
-func (v Live200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v Live200JSONResponse) answerLive() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 func (h *handler) handleLive(w http.ResponseWriter, r *http.Request) {
 	var req LiveRequest
 	resp, err := h.api.Live(r.Context(), req)
-	h.respond(w, r, "Live", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "Live", err)
+		return
+	}
+	h.send(w, r, "Live", resp.answerLive())
 }
 
 // PingRequest is the decoded, validated request of GET /ping.
@@ -202,8 +202,7 @@ type PingRequest struct {
 
 // PingResponse is one of the Ping{Status}Response types.
 type PingResponse interface {
-	isPingResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerPing() response
 }
 
 // Ping200JSONResponse answers 200 with application/json: The service is reachable.
@@ -212,16 +211,18 @@ type Ping200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (Ping200JSONResponse) isPingResponse() {}
-
-func (v Ping200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v Ping200JSONResponse) answerPing() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
 	var req PingRequest
 	resp, err := h.api.Ping(r.Context(), req)
-	h.respond(w, r, "Ping", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "Ping", err)
+		return
+	}
+	h.send(w, r, "Ping", resp.answerPing())
 }
 
 // ReadyRequest is the decoded, validated request of GET /ready.
@@ -230,8 +231,7 @@ type ReadyRequest struct {
 
 // ReadyResponse is one of the Ready{Status}Response types.
 type ReadyResponse interface {
-	isReadyResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerReady() response
 }
 
 // Ready200JSONResponse answers 200 with application/json: The service is ready for traffic.
@@ -240,10 +240,8 @@ type Ready200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (Ready200JSONResponse) isReadyResponse() {}
-
-func (v Ready200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v Ready200JSONResponse) answerReady() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // Ready503Response answers 503: Not ready yet.
@@ -251,14 +249,16 @@ type Ready503Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (Ready503Response) isReadyResponse() {}
-
-func (v Ready503Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 503, "", nil)
+func (v Ready503Response) answerReady() response {
+	return response{status: 503, header: v.Header}
 }
 
 func (h *handler) handleReady(w http.ResponseWriter, r *http.Request) {
 	var req ReadyRequest
 	resp, err := h.api.Ready(r.Context(), req)
-	h.respond(w, r, "Ready", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "Ready", err)
+		return
+	}
+	h.send(w, r, "Ready", resp.answerReady())
 }

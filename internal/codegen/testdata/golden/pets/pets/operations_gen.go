@@ -19,8 +19,7 @@ type AddDocumentRequest struct {
 
 // AddDocumentResponse is one of the AddDocument{Status}Response types.
 type AddDocumentResponse interface {
-	isAddDocumentResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerAddDocument() response
 }
 
 // AddDocument200TextResponse answers 200 with text/plain: What the server read from the form.
@@ -29,10 +28,8 @@ type AddDocument200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (AddDocument200TextResponse) isAddDocumentResponse() {}
-
-func (v AddDocument200TextResponse) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 200, "text/plain", []byte(v.Body))
+func (v AddDocument200TextResponse) answerAddDocument() response {
+	return response{status: 200, contentType: "text/plain", header: v.Header, bytes: []byte(v.Body)}
 }
 
 func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +77,11 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := h.api.AddDocument(r.Context(), req)
-	h.respond(w, r, "AddDocument", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "AddDocument", err)
+		return
+	}
+	h.send(w, r, "AddDocument", resp.answerAddDocument())
 }
 
 // bodyFieldsAddDocument says how each form field of the body is read.
@@ -117,8 +118,7 @@ type AddNoteRequest struct {
 
 // AddNoteResponse is one of the AddNote{Status}Response types.
 type AddNoteResponse interface {
-	isAddNoteResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerAddNote() response
 }
 
 // AddNote200TextResponse answers 200 with text/plain: The note as stored.
@@ -127,10 +127,8 @@ type AddNote200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (AddNote200TextResponse) isAddNoteResponse() {}
-
-func (v AddNote200TextResponse) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 200, "text/plain", []byte(v.Body))
+func (v AddNote200TextResponse) answerAddNote() response {
+	return response{status: 200, contentType: "text/plain", header: v.Header, bytes: []byte(v.Body)}
 }
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
@@ -162,7 +160,11 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 		req.Body = string(data)
 	}
 	resp, err := h.api.AddNote(r.Context(), req)
-	h.respond(w, r, "AddNote", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "AddNote", err)
+		return
+	}
+	h.send(w, r, "AddNote", resp.answerAddNote())
 }
 
 // CreatePetRequest is the decoded, validated request of POST /pets.
@@ -172,8 +174,7 @@ type CreatePetRequest struct {
 
 // CreatePetResponse is one of the CreatePet{Status}Response types.
 type CreatePetResponse interface {
-	isCreatePetResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerCreatePet() response
 }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
@@ -182,10 +183,8 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreatePet201JSONResponse) isCreatePetResponse() {}
-
-func (v CreatePet201JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 201, "application/json", v.Body)
+func (v CreatePet201JSONResponse) answerCreatePet() response {
+	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // CreatePet400JSONResponse answers 400 with application/json: Invalid pet.
@@ -194,10 +193,8 @@ type CreatePet400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (CreatePet400JSONResponse) isCreatePetResponse() {}
-
-func (v CreatePet400JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 400, "application/json", v.Body)
+func (v CreatePet400JSONResponse) answerCreatePet() response {
+	return response{status: 400, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +211,11 @@ func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := h.api.CreatePet(r.Context(), req)
-	h.respond(w, r, "CreatePet", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "CreatePet", err)
+		return
+	}
+	h.send(w, r, "CreatePet", resp.answerCreatePet())
 }
 
 // DeletePetRequest is the decoded, validated request of DELETE /pets/{petId}.
@@ -225,8 +226,7 @@ type DeletePetRequest struct {
 
 // DeletePetResponse is one of the DeletePet{Status}Response types.
 type DeletePetResponse interface {
-	isDeletePetResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerDeletePet() response
 }
 
 // DeletePet204Response answers 204: Deleted.
@@ -234,10 +234,8 @@ type DeletePet204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (DeletePet204Response) isDeletePetResponse() {}
-
-func (v DeletePet204Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 204, "", nil)
+func (v DeletePet204Response) answerDeletePet() response {
+	return response{status: 204, header: v.Header}
 }
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
@@ -266,7 +264,11 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h.api.DeletePet(r.Context(), req)
-	h.respond(w, r, "DeletePet", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "DeletePet", err)
+		return
+	}
+	h.send(w, r, "DeletePet", resp.answerDeletePet())
 }
 
 // GetPetRequest is the decoded, validated request of GET /pets/{petId}.
@@ -276,8 +278,7 @@ type GetPetRequest struct {
 
 // GetPetResponse is one of the GetPet{Status}Response types.
 type GetPetResponse interface {
-	isGetPetResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerGetPet() response
 }
 
 // GetPet200JSONResponse answers 200 with application/json: The pet.
@@ -286,10 +287,8 @@ type GetPet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (GetPet200JSONResponse) isGetPetResponse() {}
-
-func (v GetPet200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v GetPet200JSONResponse) answerGetPet() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // GetPet404Response answers 404: No such pet.
@@ -297,10 +296,8 @@ type GetPet404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (GetPet404Response) isGetPetResponse() {}
-
-func (v GetPet404Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 404, "", nil)
+func (v GetPet404Response) answerGetPet() response {
+	return response{status: 404, header: v.Header}
 }
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
@@ -325,7 +322,11 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h.api.GetPet(r.Context(), req)
-	h.respond(w, r, "GetPet", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "GetPet", err)
+		return
+	}
+	h.send(w, r, "GetPet", resp.answerGetPet())
 }
 
 // ListPetsRequest is the decoded, validated request of GET /pets.
@@ -338,8 +339,7 @@ type ListPetsRequest struct {
 
 // ListPetsResponse is one of the ListPets{Status}Response types.
 type ListPetsResponse interface {
-	isListPetsResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerListPets() response
 }
 
 // ListPets200JSONResponse answers 200 with application/json: A page of pets.
@@ -348,10 +348,8 @@ type ListPets200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (ListPets200JSONResponse) isListPetsResponse() {}
-
-func (v ListPets200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v ListPets200JSONResponse) answerListPets() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // ListPetsDefaultJSONResponse answers default with application/json: An error.
@@ -361,10 +359,8 @@ type ListPetsDefaultJSONResponse struct {
 	Header     http.Header // extra headers, may be nil
 }
 
-func (ListPetsDefaultJSONResponse) isListPetsResponse() {}
-
-func (v ListPetsDefaultJSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, statusOr(v.StatusCode, 500), "application/json", v.Body)
+func (v ListPetsDefaultJSONResponse) answerListPets() response {
+	return response{status: statusOr(v.StatusCode, 500), contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
@@ -416,7 +412,11 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := h.api.ListPets(r.Context(), req)
-	h.respond(w, r, "ListPets", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "ListPets", err)
+		return
+	}
+	h.send(w, r, "ListPets", resp.answerListPets())
 }
 
 // UpdatePetRequest is the decoded, validated request of PUT /pets/{petId}.
@@ -428,8 +428,7 @@ type UpdatePetRequest struct {
 
 // UpdatePetResponse is one of the UpdatePet{Status}Response types.
 type UpdatePetResponse interface {
-	isUpdatePetResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerUpdatePet() response
 }
 
 // UpdatePet200JSONResponse answers 200 with application/json: The updated pet.
@@ -438,10 +437,8 @@ type UpdatePet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (UpdatePet200JSONResponse) isUpdatePetResponse() {}
-
-func (v UpdatePet200JSONResponse) writeResponse(w http.ResponseWriter) error {
-	return writeJSONBody(w, v.Header, 200, "application/json", v.Body)
+func (v UpdatePet200JSONResponse) answerUpdatePet() response {
+	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
 }
 
 // UpdatePet412Response answers 412: The pet changed meanwhile.
@@ -449,10 +446,8 @@ type UpdatePet412Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (UpdatePet412Response) isUpdatePetResponse() {}
-
-func (v UpdatePet412Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 412, "", nil)
+func (v UpdatePet412Response) answerUpdatePet() response {
+	return response{status: 412, header: v.Header}
 }
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
@@ -495,7 +490,11 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := h.api.UpdatePet(r.Context(), req)
-	h.respond(w, r, "UpdatePet", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "UpdatePet", err)
+		return
+	}
+	h.send(w, r, "UpdatePet", resp.answerUpdatePet())
 }
 
 // UploadPhotoRequest is the decoded, validated request of PUT /pets/{petId}/photo.{ext}.
@@ -507,8 +506,7 @@ type UploadPhotoRequest struct {
 
 // UploadPhotoResponse is one of the UploadPhoto{Status}Response types.
 type UploadPhotoResponse interface {
-	isUploadPhotoResponse()
-	writeResponse(w http.ResponseWriter) error
+	answerUploadPhoto() response
 }
 
 // UploadPhoto204Response answers 204: Stored.
@@ -516,10 +514,8 @@ type UploadPhoto204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (UploadPhoto204Response) isUploadPhotoResponse() {}
-
-func (v UploadPhoto204Response) writeResponse(w http.ResponseWriter) error {
-	return writeBytes(w, v.Header, 204, "", nil)
+func (v UploadPhoto204Response) answerUploadPhoto() response {
+	return response{status: 204, header: v.Header}
 }
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
@@ -564,7 +560,11 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 		req.Body = data
 	}
 	resp, err := h.api.UploadPhoto(r.Context(), req)
-	h.respond(w, r, "UploadPhoto", resp, err)
+	if resp == nil || err != nil {
+		h.fail(w, r, "UploadPhoto", err)
+		return
+	}
+	h.send(w, r, "UploadPhoto", resp.answerUploadPhoto())
 }
 
 var segmentsUploadPhoto = regexp.MustCompile("^/api/pets/([^/]+)/photo\\.([^/]+?)$")
