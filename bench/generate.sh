@@ -2,10 +2,11 @@
 # Generation speed, side by side in one run: harness-generate and
 # oapi-codegen v2 (pinned, installed into a cache dir) on the same
 # 500-operation spec (bench/genspec -resources 100). Prints the best of N
-# wall-clock runs of each, then compiles both outputs (time and max RSS of
-# `go build` of the generated package alone: each in a fresh GOCACHE warmed
-# with the package's dependencies, so only the package itself is compiled).
-#   bash bench/generate.sh [RUNS]
+# wall-clock runs of each, then compiles both outputs COMPILES times each,
+# alternating (time and max RSS of `go build` of the generated package
+# alone: each in a fresh GOCACHE warmed with the package's dependencies, so
+# only the package itself is compiled).
+#   [COMPILES=3] bash bench/generate.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -50,5 +51,7 @@ compile() { # dir pkg label
   out=$( (cd "$1" && GOCACHE="$c" /usr/bin/time -v go build -o /dev/null "$2") 2>&1 )
   echo "compile $3: $(echo "$out" | awk -F': ' '/Elapsed/{print $2}') wall, $(echo "$out" | awk -F': ' '/Maximum resident/{printf "%d MB", $2/1024}') max RSS"
 }
-compile "$work/sol" ./applications/big/backend/big harness
-compile "$work/oapi" . oapi-codegen
+for i in $(seq "${COMPILES:-3}"); do
+  compile "$work/sol" ./applications/big/backend/big harness
+  compile "$work/oapi" . oapi-codegen
+done

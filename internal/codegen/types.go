@@ -423,6 +423,12 @@ func (r *Ref) Trivial() bool {
 	return true
 }
 
+// Direct reports whether an array or map is taken from the wire as it is:
+// the same Go type, with nothing inside to convert or check.
+func (r *Ref) Direct() bool {
+	return (r.Kind == KArray || r.Kind == KMap) && r.Elem.Trivial() && r.WireBase() == r.Base()
+}
+
 // ParseFunc names the helper parsing a parameter string into the value.
 func (r *Ref) ParseFunc() string {
 	switch r.Kind {

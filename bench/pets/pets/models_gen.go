@@ -29,7 +29,6 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		errs.add(join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
-
 		if float64(m.Age) < 0 {
 			errs.add(join(p, "age"), "must be at least 0")
 		}
@@ -41,7 +40,6 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		errs.add(join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-
 		if utf8.RuneCountInString(m.Name) < 1 {
 			errs.add(join(p, "name"), "must be at least 1 characters long")
 		}
@@ -50,13 +48,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		}
 	}
 	if w.PhotoURLs != nil {
-		if w.PhotoURLs != nil {
-			m.PhotoURLs = make([]string, len(w.PhotoURLs))
-			for i0 := range w.PhotoURLs {
-				m.PhotoURLs[i0] = w.PhotoURLs[i0]
-			}
-		}
-
+		m.PhotoURLs = w.PhotoURLs
 		if len(m.PhotoURLs) > 10 {
 			errs.add(join(p, "photoUrls"), "must have at most 10 items")
 		}

@@ -64,6 +64,17 @@ func join(p, key string) string {
 	return p + "." + key
 }
 
+// within names a field that decoding the value at p found wrong: field
+// is relative to that value, "" for the value itself.
+//
+//go:noinline
+func within(p, field string) string {
+	if field == "" {
+		return p
+	}
+	return join(p, field)
+}
+
 //go:noinline
 func index(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
 

@@ -38,7 +38,6 @@ func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
 		errs.add(join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-
 		if utf8.RuneCountInString(m.Name) < 1 {
 			errs.add(join(p, "name"), "must be at least 1 characters long")
 		}
@@ -51,7 +50,6 @@ func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
 			m.Tags = make([]string, len(w.Tags))
 			for i0 := range w.Tags {
 				m.Tags[i0] = w.Tags[i0]
-
 				if !pattern1.MatchString(m.Tags[i0]) {
 					errs.add(index(join(p, "tags"), i0), "must match the pattern ^[a-z0-9-]+$")
 				}

@@ -39,7 +39,6 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		errs.add(join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
-
 		if float64(m.Age) < 0 {
 			errs.add(join(p, "age"), "must be at least 0")
 		}
@@ -53,7 +52,6 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 			for i0, v0 := range w.Attributes {
 				var t0 float64
 				t0 = v0
-
 				if float64(t0) < 0 {
 					errs.add(join(join(p, "attributes"), i0), "must be at least 0")
 				}
@@ -74,7 +72,6 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		errs.add(join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-
 		if utf8.RuneCountInString(m.Name) < 1 {
 			errs.add(join(p, "name"), "must be at least 1 characters long")
 		}
@@ -87,13 +84,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 		decodeNewPetOwner(w.Owner, join(p, "owner"), errs, m.Owner)
 	}
 	if w.PhotoURLs != nil {
-		if w.PhotoURLs != nil {
-			m.PhotoURLs = make([]string, len(w.PhotoURLs))
-			for i0 := range w.PhotoURLs {
-				m.PhotoURLs[i0] = w.PhotoURLs[i0]
-			}
-		}
-
+		m.PhotoURLs = w.PhotoURLs
 		if len(m.PhotoURLs) > 10 {
 			errs.add(join(p, "photoUrls"), "must have at most 10 items")
 		}
@@ -129,7 +120,6 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList, m *NewPetO
 		errs.add(join(p, "email"), "is required")
 	} else {
 		m.Email = (*w.Email)
-
 		if reason := checkFormat("email", m.Email); reason != "" {
 			errs.add(join(p, "email"), reason)
 		}
