@@ -334,8 +334,7 @@ func (b *builder) declare(s *openapi3.Schema, name, unit, ptr string) *Type {
 }
 
 func (b *builder) fill(t *Type, s *openapi3.Schema) {
-	name, unit, ptr := t.Name, t.Unit, t.schemaKey
-	_ = name
+	unit, ptr := t.Unit, t.schemaKey
 	typ, _, multi := schemaType(s)
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
@@ -453,9 +452,6 @@ func (b *builder) fields(t *Type, props openapi3.Schemas, required []string, uni
 	for _, k := range slices.Sorted(maps.Keys(props)) {
 		p := props[k]
 		if p == nil || p.Value == nil {
-			continue
-		}
-		if p.Value.ReadOnly && false {
 			continue
 		}
 		r := b.ref(p, t.Name+goName(k), unit, ptr+".properties."+k)

@@ -611,8 +611,8 @@ func printFile(name string, src []byte) (*printed, error) {
 	}
 	// No imports of its own: print the tree parsed above (one parse, not
 	// two); join puts the import block right after the package clause,
-	// where gofmt prints it. The golden files and TestCanonical check that
-	// this is what gofmt makes of the joined text.
+	// where gofmt prints it. TestGolden and the generate suite's
+	// checkGofmt check that this is what gofmt makes of the joined text.
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
