@@ -88,9 +88,13 @@ type Body struct {
 	// ByType: another variant answers the same status, so the client
 	// tells them apart by Content-Type (all but the status's last variant).
 	ByType   bool
-	Ref      *Ref // json
+	Ref      *Ref // json; a typed form or checked multipart; a checked text
 	Required bool
 }
+
+// CheckedText reports whether a text body has a string schema whose
+// checks apply to it.
+func (b *Body) CheckedText() bool { return b.Kind == "text" && b.Ref != nil }
 
 // SendType is the Content-Type a client sends: the declared one, or for a
 // range such as */* a type within it that matches how the body is written.
@@ -841,6 +845,13 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 	if body.Kind == "json" {
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.Unit, ptr+".requestBody")
 	}
+	if body.Kind == "text" && mt != nil && mt.Schema != nil && plainString(mt.Schema.Value) {
+		// A text body is the string its schema describes: its lengths,
+		// pattern and format are checked as a string field's are.
+		if r := b.inline(mt.Schema.Value, op.Name+"Body", op.Unit, ptr+".requestBody"); r.IsString() && r.Checks.Any() {
+			body.Ref = r
+		}
+	}
 	op.Body = body
 }
 
@@ -859,6 +870,12 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 // application/*.
 func isMediaRange(ct string) bool {
 	return strings.HasSuffix(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]), "/*")
+}
+
+// plainString reports whether a schema is a string alone: no enum, no
+// composition.
+func plainString(s *openapi3.Schema) bool {
+	return s != nil && s.Type.Is("string") && len(s.Enum) == 0 && len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) == 0 && s.Not == nil
 }
 
 // isBinaryString reports whether a schema is raw bytes (format binary or

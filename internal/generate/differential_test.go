@@ -105,6 +105,7 @@ type reqParts struct {
 	body   any
 	hasBod bool
 	form   bool // the body goes as application/x-www-form-urlencoded
+	text   bool // the body is a string sent as text/plain
 }
 
 func (g *diffGen) operations() {
@@ -168,6 +169,9 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 			// A form with a schema is decoded and validated like JSON.
 			if fm := rb.Value.Content.Get("application/x-www-form-urlencoded"); fm != nil && fm.Schema != nil && fm.Schema.Value != nil && len(fm.Schema.Value.Properties) > 0 {
 				mt, base.form = fm, true
+			} else if tm := rb.Value.Content.Get("text/plain"); tm != nil && tm.Schema != nil && tm.Schema.Value != nil && tm.Schema.Value.Type.Is("string") && !isBinaryFormat(tm.Schema.Value.Format) {
+				// A text body is the string its schema describes.
+				mt, base.text = tm, true
 			}
 		}
 		if mt == nil {
@@ -237,6 +241,9 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 			if base.form && strings.ContainsAny(strings.TrimPrefix(m.path, "."), ".[") {
 				continue // a form's fields are flat: nested values have no form encoding both sides share
 			}
+			if _, ok := m.value.(string); base.text && !ok {
+				continue // text is a string whatever is sent: a value of another type has no text form
+			}
 			r := clone(base)
 			r.body = m.value
 			add("body"+m.path+": "+m.what, r)
@@ -245,7 +252,7 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 }
 
 func clone(r reqParts) reqParts {
-	out := reqParts{path: map[string]string{}, query: url.Values{}, header: map[string]string{}, cookie: map[string]string{}, body: r.body, hasBod: r.hasBod, form: r.form}
+	out := reqParts{path: map[string]string{}, query: url.Values{}, header: map[string]string{}, cookie: map[string]string{}, body: r.body, hasBod: r.hasBod, form: r.form, text: r.text}
 	for k, v := range r.path {
 		out.path[k] = v
 	}
@@ -412,6 +419,10 @@ func (g *diffGen) build(path, method string, op *openapi3.Operation, opName, wha
 		s := formBody(r.body)
 		c.Body = &s
 		c.Header["Content-Type"] = "application/x-www-form-urlencoded"
+	} else if r.hasBod && r.text {
+		s := r.body.(string)
+		c.Body = &s
+		c.Header["Content-Type"] = "text/plain"
 	} else if r.hasBod {
 		data, _ := json.Marshal(r.body)
 		s := string(data)
@@ -967,3 +978,5 @@ func formBody(v any) string {
 	}
 	return vals.Encode()
 }
+
+func isBinaryFormat(f string) bool { return f == "binary" || f == "byte" }
