@@ -68,8 +68,10 @@ type Param struct {
 	In       string
 	Ref      *Ref // primitive or array of primitives
 	Required bool
-	Explode  bool
-	Sep      string // array separator when not exploded
+	Explode  bool   // a query or cookie array comes as one value per item
+	Split    bool   // an array's items come in one value, separated by Sep
+	Sep      string
+	Prefix   string // what starts a label (".") or matrix (";key=") path parameter
 	Wildcard string // ServeMux wildcard for path parameters
 	Deep     bool   // a deepObject query parameter: key[prop]=value fields into a struct
 }
@@ -733,7 +735,22 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 		case "pipeDelimited":
 			sep = "|"
 		}
-		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep, Deep: deep}
+		// Path and header arrays come in one value whatever explode says
+		// (simple style); label and matrix path values start with a
+		// prefix, and exploded, repeat it between items.
+		split, prefix := !explode || p.In == "path" || p.In == "header", ""
+		if p.In == "path" {
+			switch p.Style {
+			case "label":
+				prefix = "."
+			case "matrix":
+				prefix = ";" + p.Name + "="
+			}
+			if prefix != "" && explode {
+				sep = prefix
+			}
+		}
+		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Split: split, Sep: sep, Prefix: prefix, Deep: deep}
 		if p.In == "path" {
 			param.Wildcard = "p" + strconv.Itoa(wild)
 			wild++

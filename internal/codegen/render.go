@@ -170,11 +170,14 @@ func clientPath(op *Op) string {
 			parts = append(parts, strconv.Quote(rest[:i]))
 		}
 		if p := byKey[rest[i+1:j]]; p != nil {
+			value := "format(req." + p.Name + ")"
 			if p.Ref.Kind == KArray {
-				parts = append(parts, "url.PathEscape(strings.Join(formatList(req."+p.Name+"), \",\"))")
-			} else {
-				parts = append(parts, "url.PathEscape(format(req."+p.Name+"))")
+				value = "strings.Join(formatList(req." + p.Name + "), " + strconv.Quote(p.Sep) + ")"
 			}
+			if p.Prefix != "" {
+				value = strconv.Quote(p.Prefix) + " + " + value
+			}
+			parts = append(parts, "url.PathEscape("+value+")")
 		} else {
 			parts = append(parts, strconv.Quote(rest[i:j+1]))
 		}

@@ -337,7 +337,8 @@ func setParam(r *reqParts, p *openapi3.Parameter, v any) bool {
 		}
 		return true
 	}
-	if p.Style != "" && p.Style != "form" && p.Style != "simple" {
+	pathStyled := p.In == "path" && (p.Style == "label" || p.Style == "matrix")
+	if p.Style != "" && p.Style != "form" && p.Style != "simple" && !pathStyled {
 		return false
 	}
 	var items []string
@@ -368,7 +369,17 @@ func setParam(r *reqParts, p *openapi3.Parameter, v any) bool {
 			r.query.Set(p.Name, strings.Join(items, ","))
 		}
 	case "path":
-		r.path[p.Name] = strings.Join(items, ",")
+		prefix, sep := "", ","
+		switch p.Style {
+		case "label":
+			prefix = "."
+		case "matrix":
+			prefix = ";" + p.Name + "="
+		}
+		if prefix != "" && explode {
+			sep = prefix
+		}
+		r.path[p.Name] = prefix + strings.Join(items, sep)
 	case "header":
 		r.header[p.Name] = strings.Join(items, ",")
 	case "cookie":

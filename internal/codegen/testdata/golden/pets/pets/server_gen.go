@@ -310,6 +310,24 @@ func first(vals []string) (string, bool) {
 	return vals[0], true
 }
 
+// styled strips the prefix of a label (".") or matrix (";name=") path
+// parameter, reporting a value without it.
+func styled(errs *errorList, key, s, prefix string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		errs.add(key, "must start with "+strconv.Quote(prefix))
+	}
+	return rest, ok
+}
+
+// styledValues is styled for an array: its one value, or none.
+func styledValues(errs *errorList, key, s, prefix string) []string {
+	if rest, ok := styled(errs, key, s, prefix); ok {
+		return pathValues(rest)
+	}
+	return nil
+}
+
 func pathValues(s string) []string {
 	if s == "" {
 		return nil
