@@ -467,16 +467,24 @@ func (f *Field) Shared() bool {
 	return f.Pointer && f.Ref.Kind == KPrim && f.WireField() == f.GoField()
 }
 
-// WireField is the wire struct field's type: nil means absent.
+// WireField is the wire struct field's type: nil means absent. A required
+// nullable field keeps its JSON, so that null and absent differ.
 func (f *Field) WireField() string {
+	if f.NullRequired() {
+		return "json.RawMessage"
+	}
 	if f.Ref.Slice() {
 		return f.Ref.Wire()
 	}
 	return "*" + f.Ref.WireBase()
 }
 
-// Tag is the field's JSON tag.
+// Tag is the field's JSON tag. A required nullable field is written as
+// null when nil, not left out.
 func (f *Field) Tag() string {
+	if f.NullRequired() {
+		return f.JSON
+	}
 	if f.Pointer || f.Ref.Slice() {
 		return f.JSON + ",omitempty"
 	}
@@ -485,6 +493,10 @@ func (f *Field) Tag() string {
 
 // CheckRequired reports whether absence (or null) is an error.
 func (f *Field) CheckRequired() bool { return f.Required && !f.Ref.Nullable }
+
+// NullRequired reports a required nullable field: absence is an error,
+// null is not.
+func (f *Field) NullRequired() bool { return f.Required && f.Ref.Nullable }
 
 // setPointers decides which struct fields are pointers: optional and
 // nullable ones, and required ones whose type contains the struct itself by
