@@ -19,6 +19,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -71,19 +72,28 @@ func (g *Generate) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
-	var plans []*plan
-	for _, app := range apps {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, err := planApp(ctx, root, app, g.Servers, g.Clients)
+	// Applications are planned side by side, as many at once as there are
+	// cores; the first failure in the applications' order is reported.
+	plans := make([]*plan, len(apps))
+	errs := make([]error, len(apps))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, app := range apps {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			if errs[i] = ctx.Err(); errs[i] == nil {
+				plans[i], errs[i] = planApp(ctx, root, app, g.Servers, g.Clients)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		plans = append(plans, p)
-		res.Apps = append(res.Apps, app)
 	}
+	res := &Result{Apps: apps}
 	for _, p := range plans {
 		p.diff(res)
 	}

@@ -252,7 +252,9 @@ func TestOwnership(t *testing.T) {
 // TestBadSpecWritesNothing: an invalid spec fails with file:line and leaves
 // every file as it was.
 func TestBadSpecWritesNothing(t *testing.T) {
-	root := solution(t, map[string]string{"pets": "testdata/pets/openapi.yaml"})
+	// Applications are planned side by side: beside the broken one, a
+	// valid one and another broken one later in order.
+	root := solution(t, map[string]string{"pets": "testdata/pets/openapi.yaml", "a": "testdata/pets/openapi.yaml", "z": "testdata/pets/openapi.yaml"})
 	ctx := context.Background()
 	if _, err := (&Generate{Root: root, Servers: true, Clients: true}).Run(ctx); err != nil {
 		t.Fatal(err)
@@ -263,6 +265,10 @@ func TestBadSpecWritesNothing(t *testing.T) {
 	bad := bytes.Replace(data, []byte("operationId: getPet"), []byte("operationId: listPets"), 1)
 	write(t, spec, bad)
 	before["applications/pets/api/openapi.yaml"] = string(bad)
+	write(t, filepath.Join(root, "applications/z/api/openapi.yaml"), []byte("openapi: 3.0.3\n"))
+	before["applications/z/api/openapi.yaml"] = "openapi: 3.0.3\n"
+	write(t, filepath.Join(root, "applications/a/api/openapi.yaml"), append(data, "\n# changed\n"...))
+	before["applications/a/api/openapi.yaml"] = string(data) + "\n# changed\n"
 	_, err := (&Generate{Root: root, Servers: true, Clients: true}).Run(ctx)
 	var located []*openapi.Error
 	if err == nil || !errors.As(err, new(openapi.Errors)) {
