@@ -68,8 +68,8 @@ type Param struct {
 	In       string
 	Ref      *Ref // primitive or array of primitives
 	Required bool
-	Explode  bool   // a query or cookie array comes as one value per item
-	Split    bool   // an array's items come in one value, separated by Sep
+	Explode  bool // a query or cookie array comes as one value per item
+	Split    bool // an array's items come in one value, separated by Sep
 	Sep      string
 	Prefix   string // what starts a label (".") or matrix (";key=") path parameter
 	Wildcard string // ServeMux wildcard for path parameters
