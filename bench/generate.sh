@@ -49,7 +49,7 @@ compile() { # dir pkg label
   rm -rf "$c"; mkdir -p "$c"
   (cd "$1" && GOCACHE="$c" go build $(go list -deps "$2" | sed '$d') >/dev/null)
   out=$( (cd "$1" && GOCACHE="$c" /usr/bin/time -v go build -o /dev/null "$2") 2>&1 )
-  echo "compile $3: $(echo "$out" | awk -F': ' '/Elapsed/{print $2}') wall, $(echo "$out" | awk -F': ' '/Maximum resident/{printf "%d MB", $2/1024}') max RSS"
+  echo "compile $3: $(echo "$out" | awk -F': ' '/Elapsed/{print $2}') wall, $(echo "$out" | awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f s", u+s}') CPU, $(echo "$out" | awk -F': ' '/Maximum resident/{printf "%d MB", $2/1024}') max RSS"
 }
 for i in $(seq "${COMPILES:-3}"); do
   compile "$work/sol" ./applications/big/backend/big harness
