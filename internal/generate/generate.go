@@ -319,7 +319,8 @@ func (p *plan) diff(res *Result) {
 		absDir := filepath.Join(p.appDir, filepath.FromSlash(dir))
 		old, _ := readManifest(filepath.Join(absDir, ManifestName))
 		// A folder that is not there yet has no file to compare with.
-		_, missing := os.Stat(absDir)
+		_, statErr := os.Stat(absDir)
+		exists := statErr == nil
 		all := codegen.Files{}
 		for n, d := range files {
 			all[n] = d
@@ -327,7 +328,7 @@ func (p *plan) diff(res *Result) {
 		all[ManifestName] = manifest(files)
 		for _, n := range all.Paths() {
 			abs := filepath.Join(absDir, n)
-			if missing == nil {
+			if exists {
 				if cur, err := os.ReadFile(abs); err == nil && bytes.Equal(cur, all[n]) {
 					continue
 				}
