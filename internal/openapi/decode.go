@@ -9,13 +9,14 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
 )
 
-// A split document is the JSON of a self-contained OpenAPI 3 file, with the
-// place of each path item and each component schema in it: the parts that
-// make up nearly all of a large spec.
+// A split document is the JSON of a self-contained OpenAPI file, with the
+// place of each path item and each component schema (Swagger 2.0's
+// definitions) in it: the parts that make up nearly all of a large spec.
 //
 // kin-openapi decodes every object twice, once into its type and once more
 // into a map to find extensions, at every level of the document; and its
@@ -37,10 +38,11 @@ type span struct {
 
 // splitJSON writes the tree as treeJSON does, noting the parts. It reports
 // false where treeJSON does.
-func splitJSON(root *yaml.Node) (*split, bool) {
+func splitJSON(root *yaml.Node, v Version) (*split, bool) {
 	if root.Kind != yaml.MappingNode {
 		return nil, false
 	}
+	swagger := v == V20 // its schemas are under definitions
 	s := &split{}
 	w := jsonWriter{b: make([]byte, 0, 1<<16)}
 	var cuts [][2]int // the values of paths and schemas, in the order written
@@ -62,7 +64,9 @@ func splitJSON(root *yaml.Node) (*split, bool) {
 		switch {
 		case k == "paths" && v.Kind == yaml.MappingNode:
 			return parts(v, &s.paths)
-		case k == "components" && v.Kind == yaml.MappingNode:
+		case k == "definitions" && v.Kind == yaml.MappingNode && swagger:
+			return parts(v, &s.schemas)
+		case k == "components" && v.Kind == yaml.MappingNode && !swagger:
 			return w.members(v, func(k string, v *yaml.Node) bool {
 				if k == "schemas" && v.Kind == yaml.MappingNode {
 					return parts(v, &s.schemas)
@@ -92,66 +96,19 @@ func decodeSplit(s *split) (*openapi3.T, error) {
 	items := make([]*openapi3.PathItem, len(s.paths))
 	extensions := make([]any, len(s.paths))
 	schemas := make([]*openapi3.SchemaRef, len(s.schemas))
-	var next atomic.Int64
-	var mu sync.Mutex
-	var errs []error
-	fail := func(err error) {
-		mu.Lock()
-		errs = append(errs, err)
-		mu.Unlock()
-	}
-	// A panic in kin-openapi on a worker would end the program: it
-	// becomes an error, and load takes the slow way, which recovers.
-	guard := func(f func()) func() {
-		return func() {
-			defer func() {
-				if r := recover(); r != nil {
-					fail(fmt.Errorf("the OpenAPI loader failed on this document: %v", r))
-				}
-			}()
-			f()
+	err := s.decode(doc, func(i int, data []byte) error {
+		if i >= len(s.paths) {
+			schemas[i-len(s.paths)] = &openapi3.SchemaRef{}
+			return schemas[i-len(s.paths)].UnmarshalJSON(data)
 		}
-	}
-	var wg sync.WaitGroup
-	wg.Go(guard(func() {
-		if err := json.Unmarshal(s.skeleton, doc); err != nil {
-			fail(err)
+		if strings.HasPrefix(s.paths[i].key, "x-") {
+			return json.Unmarshal(data, &extensions[i])
 		}
-	}))
-	work := func() {
-		for {
-			i := int(next.Add(1) - 1)
-			switch {
-			case i < len(s.paths):
-				p := s.paths[i]
-				data := s.js[p.start:p.end]
-				if strings.HasPrefix(p.key, "x-") {
-					if err := json.Unmarshal(data, &extensions[i]); err != nil {
-						fail(err)
-					}
-					continue
-				}
-				items[i] = &openapi3.PathItem{}
-				if err := items[i].UnmarshalJSON(data); err != nil {
-					fail(err)
-				}
-			case i < len(s.paths)+len(s.schemas):
-				i -= len(s.paths)
-				schemas[i] = &openapi3.SchemaRef{}
-				if err := schemas[i].UnmarshalJSON(s.js[s.schemas[i].start:s.schemas[i].end]); err != nil {
-					fail(err)
-				}
-			default:
-				return
-			}
-		}
-	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(guard(work))
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		items[i] = &openapi3.PathItem{}
+		return items[i].UnmarshalJSON(data)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(s.paths) > 0 {
 		if doc.Paths == nil {
@@ -180,4 +137,84 @@ func decodeSplit(s *split) (*openapi3.T, error) {
 		}
 	}
 	return doc, nil
+}
+
+// decodeSplitV2 is decodeSplit for a Swagger 2.0 document, whose paths
+// and definitions are plain maps.
+func decodeSplitV2(s *split) (*openapi2.T, error) {
+	doc := &openapi2.T{}
+	items := make([]*openapi2.PathItem, len(s.paths))
+	schemas := make([]*openapi2.SchemaRef, len(s.schemas))
+	err := s.decode(doc, func(i int, data []byte) error {
+		if i >= len(s.paths) {
+			schemas[i-len(s.paths)] = &openapi2.SchemaRef{}
+			return json.Unmarshal(data, schemas[i-len(s.paths)])
+		}
+		items[i] = &openapi2.PathItem{}
+		return json.Unmarshal(data, items[i])
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(s.paths) > 0 {
+		doc.Paths = make(map[string]*openapi2.PathItem, len(s.paths))
+		for i, p := range s.paths {
+			doc.Paths[p.key] = items[i]
+		}
+	}
+	if len(s.schemas) > 0 {
+		doc.Definitions = make(map[string]*openapi2.SchemaRef, len(s.schemas))
+		for i, p := range s.schemas {
+			doc.Definitions[p.key] = schemas[i]
+		}
+	}
+	return doc, nil
+}
+
+// decode decodes the skeleton into doc and each part i (paths first, then
+// schemas) with part, on every core.
+func (s *split) decode(doc any, part func(i int, data []byte) error) error {
+	var next atomic.Int64
+	var mu sync.Mutex
+	var errs []error
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	// A panic in kin-openapi on a worker would end the program: it
+	// becomes an error, and load takes the slow way, which recovers.
+	guard := func(f func()) func() {
+		return func() {
+			defer func() {
+				if r := recover(); r != nil {
+					fail(fmt.Errorf("the OpenAPI loader failed on this document: %v", r))
+				}
+			}()
+			f()
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Go(guard(func() {
+		if err := json.Unmarshal(s.skeleton, doc); err != nil {
+			fail(err)
+		}
+	}))
+	n := len(s.paths) + len(s.schemas)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(guard(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				sp := s.paths
+				j := i
+				if j >= len(sp) {
+					sp, j = s.schemas, j-len(sp)
+				}
+				if err := part(i, s.js[sp[j].start:sp[j].end]); err != nil {
+					fail(err)
+				}
+			}
+		}))
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi2"
+
 	"github.com/harness-sh/harness/internal/fixtures"
 	"github.com/harness-sh/harness/internal/specgen"
 )
@@ -55,6 +57,23 @@ func TestDecodeSplit(t *testing.T) {
 		}
 		loc := &url.URL{Path: "/spec/" + filepath.Base(name)}
 		if v == V20 {
+			// Decoded in parts, the 2.0 document is what decoding it whole
+			// gives.
+			sp, ok := splitJSON(root, V20)
+			if !ok {
+				t.Fatalf("%s: not split", name)
+			}
+			got, err := decodeSplitV2(sp)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			var want openapi2.T
+			if err := json.Unmarshal(js, &want); err != nil {
+				t.Fatal(err)
+			}
+			if gj, wj := marshal(t, got), marshal(t, &want); gj != wj {
+				t.Errorf("%s: split decoding differs from decoding the whole 2.0 document:\n got %.300s\nwant %.300s", name, gj, wj)
+			}
 			// The converted document, written as JSON, is a 3.0 document
 			// with as many paths and schemas as the original.
 			doc, err := loadV2(newLoader(ctx, false), root, loc)
@@ -75,7 +94,7 @@ func TestDecodeSplit(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		sp, ok := splitJSON(root)
+		sp, ok := splitJSON(root, V30)
 		if !ok {
 			t.Fatalf("%s: not split", name)
 		}
@@ -92,9 +111,7 @@ func TestDecodeSplit(t *testing.T) {
 		if got.Paths != nil && len(sp.paths) != got.Paths.Len()+len(got.Paths.Extensions) {
 			t.Errorf("%s: %d path items split, %d decoded", name, len(sp.paths), got.Paths.Len())
 		}
-		wj, _ := json.Marshal(want)
-		gj, _ := json.Marshal(got)
-		if string(wj) != string(gj) {
+		if wj, gj := marshal(t, want), marshal(t, got); wj != gj {
 			t.Errorf("%s: split decoding differs from kin-openapi's load:\n got %.300s\nwant %.300s", name, gj, wj)
 		}
 		// Resolved, not only decoded: validation, which follows every
@@ -121,7 +138,7 @@ func TestDecodeSplitRefusals(t *testing.T) {
 		if err != nil {
 			continue // yaml.v3 itself refuses some
 		}
-		if _, ok := splitJSON(root); ok {
+		if _, ok := splitJSON(root, V30); ok {
 			t.Errorf("%s: split, want declined", name)
 		}
 	}
@@ -129,11 +146,20 @@ func TestDecodeSplitRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, ok := splitJSON(root)
+	sp, ok := splitJSON(root, V30)
 	if !ok {
 		t.Fatal("not split")
 	}
 	if _, err := decodeSplit(sp); err == nil || !strings.Contains(err.Error(), "cannot unmarshal") {
 		t.Fatalf("decodeSplit of an operation that is a list: %v, want a decoding error", err)
 	}
+}
+
+func marshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -115,7 +115,7 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 	// validation fails is the file loaded again the slow way, with
 	// origins, so every error is located exactly as before.
 	if v != V20 {
-		if doc, js, ok := quickLoad(ctx, root, loc, s.external); ok {
+		if doc, js, ok := quickLoad(ctx, root, v, loc, s.external); ok {
 			s.Doc = doc
 			if !s.external {
 				s.JSON = js
@@ -160,9 +160,9 @@ func newLoader(ctx context.Context, origins bool) *openapi3.Loader {
 // records for error lines; a self-contained document is decoded in parts,
 // side by side. It reports false, and load takes the slow way, when the
 // tree is not plain JSON or anything fails.
-func quickLoad(ctx context.Context, root *yaml.Node, loc *url.URL, external bool) (*openapi3.T, []byte, bool) {
+func quickLoad(ctx context.Context, root *yaml.Node, v Version, loc *url.URL, external bool) (*openapi3.T, []byte, bool) {
 	if !external {
-		if sp, ok := splitJSON(root); ok {
+		if sp, ok := splitJSON(root, v); ok {
 			doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
 				doc, err := decodeSplit(sp)
 				if err != nil {
@@ -225,6 +225,13 @@ func documentJSON(root *yaml.Node) ([]byte, error) {
 }
 
 func loadV2(loader *openapi3.Loader, root *yaml.Node, loc *url.URL) (*openapi3.T, error) {
+	if sp, ok := splitJSON(root, V20); ok {
+		doc2, err := decodeSplitV2(sp)
+		if err != nil {
+			return nil, err
+		}
+		return openapi2conv.ToV3WithLoader(doc2, loader, loc)
+	}
 	js, err := documentJSON(root)
 	if err != nil {
 		return nil, err
