@@ -36,8 +36,8 @@ type span struct {
 	start, end int // of the value in js
 }
 
-// splitJSON writes the tree as treeJSON does, noting the parts. It reports
-// false where treeJSON does.
+// splitJSON writes the tree with a jsonWriter, noting the parts. It
+// reports false where the writer does, or when the tree is not a mapping.
 func splitJSON(root *yaml.Node, v Version) (*split, bool) {
 	if root.Kind != yaml.MappingNode {
 		return nil, false

@@ -51,9 +51,9 @@ func TestDecodeSplit(t *testing.T) {
 		if !selfContained(root) {
 			continue
 		}
-		js, err := documentJSON(root)
-		if err != nil {
-			t.Fatal(err)
+		js, ok := treeJSON(root)
+		if !ok {
+			t.Fatalf("%s: not written as JSON", name)
 		}
 		loc := &url.URL{Path: "/spec/" + filepath.Base(name)}
 		if v == V20 {
@@ -86,8 +86,8 @@ func TestDecodeSplit(t *testing.T) {
 			if root, err = parseYAML(name, js); err != nil {
 				t.Fatal(err)
 			}
-			if js, err = documentJSON(root); err != nil {
-				t.Fatal(err)
+			if js, ok = treeJSON(root); !ok {
+				t.Fatalf("%s: the converted document is not written as JSON", name)
 			}
 		}
 		want, err := newLoader(ctx, false).LoadFromDataWithPath(js, loc)

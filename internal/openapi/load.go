@@ -158,29 +158,29 @@ func newLoader(ctx context.Context, origins bool) *openapi3.Loader {
 // quickLoad loads and validates an OpenAPI 3 document from JSON made of
 // its tree, which skips kin-openapi's own YAML parse and the origins it
 // records for error lines; a self-contained document is decoded in parts,
-// side by side. It reports false, and load takes the slow way, when the
-// tree is not plain JSON or anything fails.
+// side by side. It reports false, and load takes the slow way, when
+// anything fails.
 func quickLoad(ctx context.Context, root *yaml.Node, v Version, loc *url.URL, external bool) (*openapi3.T, []byte, bool) {
-	if !external {
-		if sp, ok := splitJSON(root, v); ok {
-			doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
-				doc, err := decodeSplit(sp)
-				if err != nil {
-					return nil, err
-				}
-				return doc, l.ResolveRefsIn(doc, loc)
-			})
-			return doc, sp.js, err == nil
+	sp, parts := splitJSON(root, v)
+	if !parts {
+		js, err := decodedJSON(root)
+		if err != nil {
+			return nil, nil, false
 		}
-	}
-	js, err := documentJSON(root)
-	if err != nil {
-		return nil, nil, false
+		sp = &split{js: js}
 	}
 	doc, err := validated(ctx, newLoader(ctx, false), func(l *openapi3.Loader) (*openapi3.T, error) {
-		return l.LoadFromDataWithPath(js, loc)
+		if !parts || external {
+			// Whole, so that kin-openapi follows $refs to other files from loc.
+			return l.LoadFromDataWithPath(sp.js, loc)
+		}
+		doc, err := decodeSplit(sp)
+		if err != nil {
+			return nil, err
+		}
+		return doc, l.ResolveRefsIn(doc, loc)
 	})
-	return doc, js, err == nil
+	return doc, sp.js, err == nil
 }
 
 // validated loads with load and validates; any failure is only a signal to
@@ -215,32 +215,23 @@ func localOnly(loader *openapi3.Loader, location *url.URL) ([]byte, error) {
 	return os.ReadFile(filepath.FromSlash(location.Path))
 }
 
-// documentJSON is the tree as the JSON kin-openapi reads: written from the
-// nodes when treeJSON can, else through decoding and marshalling.
-func documentJSON(root *yaml.Node) ([]byte, error) {
-	if js, ok := treeJSON(root); ok {
-		return js, nil
-	}
-	return decodedJSON(root)
-}
-
 func loadV2(loader *openapi3.Loader, root *yaml.Node, loc *url.URL) (*openapi3.T, error) {
+	doc2 := &openapi2.T{}
 	if sp, ok := splitJSON(root, V20); ok {
-		doc2, err := decodeSplitV2(sp)
+		var err error
+		if doc2, err = decodeSplitV2(sp); err != nil {
+			return nil, err
+		}
+	} else {
+		js, err := decodedJSON(root)
 		if err != nil {
 			return nil, err
 		}
-		return openapi2conv.ToV3WithLoader(doc2, loader, loc)
+		if err := json.Unmarshal(js, doc2); err != nil {
+			return nil, err
+		}
 	}
-	js, err := documentJSON(root)
-	if err != nil {
-		return nil, err
-	}
-	var doc2 openapi2.T
-	if err := json.Unmarshal(js, &doc2); err != nil {
-		return nil, err
-	}
-	return openapi2conv.ToV3WithLoader(&doc2, loader, loc)
+	return openapi2conv.ToV3WithLoader(doc2, loader, loc)
 }
 
 // jsonable turns YAML's map[string]any/map[any]any into JSON-marshalable values.

@@ -8,19 +8,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// treeJSON writes a YAML tree as the JSON kin-openapi reads, straight from
-// the nodes: no maps built and sorted on the way, keys in the file's order.
-// It reports false for what it does not write exactly as decodedJSON would (aliases, merge keys, duplicate keys,
-// timestamps, binary, custom tags, numbers JSON does not spell alike), and
-// load then takes that slower path.
-func treeJSON(n *yaml.Node) ([]byte, bool) {
-	w := jsonWriter{b: make([]byte, 0, 1<<16)}
-	if !w.node(n) {
-		return nil, false
-	}
-	return w.b, true
-}
-
+// jsonWriter writes a YAML tree as the JSON kin-openapi reads, straight
+// from the nodes: no maps built and sorted on the way, keys in the file's
+// order. It reports false for what it does not write exactly as decodedJSON
+// would (aliases, merge keys, duplicate keys, timestamps, binary, custom
+// tags, numbers JSON does not spell alike), and load then takes that slower
+// path.
 type jsonWriter struct{ b []byte }
 
 var (

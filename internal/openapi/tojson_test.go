@@ -8,7 +8,17 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/specgen"
+	"gopkg.in/yaml.v3"
 )
+
+// treeJSON is the jsonWriter's output for a whole tree.
+func treeJSON(n *yaml.Node) ([]byte, bool) {
+	w := jsonWriter{}
+	if !w.node(n) {
+		return nil, false
+	}
+	return w.b, true
+}
 
 // TestTreeJSON: writing the tree straight to JSON gives the same document
 // as decoding it and marshalling the result (the path kept for what it
