@@ -68,9 +68,8 @@ type Param struct {
 	In       string
 	Ref      *Ref // primitive or array of primitives
 	Required bool
-	Explode  bool // a query or cookie array comes as one value per item
-	Split    bool // an array's items come in one value, separated by Sep
-	Sep      string
+	Explode  bool   // a query or cookie array comes as one value per item
+	Sep      string // what separates an array's items in one value (see Split)
 	Prefix   string // what starts a label (".") or matrix (";key=") path parameter
 	Wildcard string // ServeMux wildcard for path parameters
 	Deep     bool   // a deepObject query parameter: key[prop]=value fields into a struct
@@ -79,6 +78,11 @@ type Param struct {
 // FormKinds is the Go map literal telling formJSON how to read the fields of
 // a deepObject parameter's struct.
 func (p *Param) FormKinds() string { return formKinds(p.Ref.Named) }
+
+// Split reports whether an array's items come in one value, separated by
+// Sep: path and header arrays whatever explode says (simple, label and
+// matrix styles), query and cookie ones when not exploded.
+func (p *Param) Split() bool { return !p.Explode || p.In == "path" || p.In == "header" }
 
 // Pointer reports whether the request field is a pointer (optional scalar).
 func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
@@ -735,10 +739,9 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 		case "pipeDelimited":
 			sep = "|"
 		}
-		// Path and header arrays come in one value whatever explode says
-		// (simple style); label and matrix path values start with a
-		// prefix, and exploded, repeat it between items.
-		split, prefix := !explode || p.In == "path" || p.In == "header", ""
+		// Label and matrix path values start with a prefix and, exploded,
+		// repeat it between items.
+		prefix := ""
 		if p.In == "path" {
 			switch p.Style {
 			case "label":
@@ -750,7 +753,7 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 				sep = prefix
 			}
 		}
-		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Split: split, Sep: sep, Prefix: prefix, Deep: deep}
+		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep, Prefix: prefix, Deep: deep}
 		if p.In == "path" {
 			param.Wildcard = "p" + strconv.Itoa(wild)
 			wild++
@@ -885,8 +888,12 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 
 // isMediaRange reports whether a content type is a range such as */* or
 // application/*.
-func isMediaRange(ct string) bool {
-	return strings.HasSuffix(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]), "/*")
+func isMediaRange(ct string) bool { return strings.HasSuffix(mediaType(ct), "/*") }
+
+// mediaType is a content type without its parameters.
+func mediaType(ct string) string {
+	t, _, _ := strings.Cut(ct, ";")
+	return strings.TrimSpace(t)
 }
 
 // plainString reports whether a schema is a string alone: no enum, no
@@ -902,7 +909,7 @@ func isBinaryString(s *openapi3.Schema) bool {
 }
 
 func contentKind(ct string) string {
-	ct = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	ct = strings.ToLower(mediaType(ct))
 	switch {
 	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
 		return "json"

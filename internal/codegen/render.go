@@ -266,19 +266,17 @@ func (c cv) Deref() cv {
 
 // SrcAddr is the address of Src, for decode functions taking a struct's
 // wire value by pointer.
-func (c cv) SrcAddr() string {
-	if strings.HasPrefix(c.Src, "(*") && strings.HasSuffix(c.Src, ")") {
-		return c.Src[2 : len(c.Src)-1]
-	}
-	return "&" + c.Src
-}
+func (c cv) SrcAddr() string { return addressOf(c.Src) }
 
 // DstAddr is the address of Dst, for decode functions filling a struct.
-func (c cv) DstAddr() string {
-	if strings.HasPrefix(c.Dst, "(*") && strings.HasSuffix(c.Dst, ")") {
-		return c.Dst[2 : len(c.Dst)-1]
+func (c cv) DstAddr() string { return addressOf(c.Dst) }
+
+// addressOf is the address of a Go expression: (*p) is p, x is &x.
+func addressOf(expr string) string {
+	if inner, ok := strings.CutPrefix(expr, "(*"); ok && strings.HasSuffix(inner, ")") {
+		return inner[:len(inner)-1]
 	}
-	return "&" + c.Dst
+	return "&" + expr
 }
 
 // Loop is the loop variable of this depth.
@@ -593,29 +591,25 @@ func printFile(name string, src []byte) (*printed, error) {
 		return nil, fmt.Errorf("generated %s does not parse (a generator bug): %w\n%s", name, err, numbered(src))
 	}
 	need := usedPackages(f)
-	if len(f.Imports) > 0 {
-		// Scaffolds importing non-standard packages: add the block to the
-		// text and let gofmt parse and sort it all again.
-		declared := map[string]bool{}
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			declared[p] = true
-		}
-		maps.DeleteFunc(need, func(p string, _ bool) bool { return declared[p] })
-		if len(need) > 0 {
-			at := fset.Position(f.Name.End()).Offset
-			src = append(append(append([]byte{}, src[:at]...), importBlock(need)...), src[at:]...)
-		}
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		delete(need, p)
+	}
+	if len(need) > 0 && len(f.Imports) > 0 {
+		// Scaffolds importing non-standard packages and using more: add
+		// the block to the text and let gofmt parse and sort it all again.
+		at := fset.Position(f.Name.End()).Offset
+		src = append(append(append([]byte{}, src[:at]...), importBlock(need)...), src[at:]...)
 		out, err := format.Source(src)
 		if err != nil {
 			return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
 		}
 		return &printed{body: out}, nil
 	}
-	// No imports of its own: print the tree parsed above (one parse, not
-	// two); join puts the import block right after the package clause,
-	// where gofmt prints it. TestGolden and the generate suite's
-	// checkGofmt check that this is what gofmt makes of the joined text.
+	// Print the tree parsed above (one parse, not two); join puts the
+	// import block, if one is needed, right after the package clause, where
+	// gofmt prints it. TestGolden and the generate suite's checkGofmt check
+	// that this is what gofmt makes of the joined text.
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
 		return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))
