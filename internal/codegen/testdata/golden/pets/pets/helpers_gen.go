@@ -64,15 +64,16 @@ func join(p, key string) string {
 	return p + "." + key
 }
 
-// within names a field that decoding the value at p found wrong: field
-// is relative to that value, "" for the value itself.
+// undecodable reports the value at p that JSON decoding refused, named by
+// the field inside it that was wrong, if any.
 //
 //go:noinline
-func within(p, field string) string {
-	if field == "" {
-		return p
+func (e *errorList) undecodable(p string, err error) {
+	field, reason := jsonReason(err)
+	if field != "" {
+		p = join(p, field)
 	}
-	return join(p, field)
+	e.add(p, reason)
 }
 
 //go:noinline

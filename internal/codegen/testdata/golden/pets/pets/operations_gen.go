@@ -4,7 +4,6 @@ package pets
 
 import (
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -64,8 +63,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 		req.Body = r.MultipartForm
 		var wire wireAddDocumentBody
 		if err := json.Unmarshal(multipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
-			field, reason := jsonReason(err)
-			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
+			h.badBody(w, r, err)
 			return
 		}
 		berrs := &errorList{in: "body"}
@@ -152,9 +150,8 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	if present, ok := h.requestBody(w, r, "text/plain", true); !ok {
 		return
 	} else if present {
-		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-		if err != nil {
-			h.tooLarge(w, r, err)
+		data, ok := h.readBody(w, r)
+		if !ok {
 			return
 		}
 		req.Body = string(data)
@@ -552,9 +549,8 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 	if present, ok := h.requestBody(w, r, "application/octet-stream", false); !ok {
 		return
 	} else if present {
-		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-		if err != nil {
-			h.tooLarge(w, r, err)
+		data, ok := h.readBody(w, r)
+		if !ok {
 			return
 		}
 		req.Body = data

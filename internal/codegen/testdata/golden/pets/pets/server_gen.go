@@ -161,20 +161,36 @@ func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType s
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.maxBody)).Decode(wire); err != nil {
 		if !h.tooLarge(w, r, err) {
-			field, reason := jsonReason(err)
-			h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
+			h.badBody(w, r, err)
 		}
 		return false, false
 	}
 	return true, true
 }
 
-// readValues reads an application/x-www-form-urlencoded body, answering the
-// request itself (!ok) when it is too large or not a form.
-func (h *handler) readValues(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+// badBody answers a request whose body JSON decoding refused.
+func (h *handler) badBody(w http.ResponseWriter, r *http.Request, err error) {
+	errs := &errorList{in: "body"}
+	errs.undecodable("", err)
+	h.invalid(w, r, errs.list)
+}
+
+// readBody reads a request body whole, answering the request itself (!ok)
+// when it is too large.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {
 		h.tooLarge(w, r, err)
+		return nil, false
+	}
+	return data, true
+}
+
+// readValues reads an application/x-www-form-urlencoded body, answering the
+// request itself (!ok) when it is too large or not a form.
+func (h *handler) readValues(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	data, ok := h.readBody(w, r)
+	if !ok {
 		return nil, false
 	}
 	vals, err := url.ParseQuery(string(data))
@@ -197,8 +213,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request, kinds map[str
 		return false, false
 	}
 	if err := json.Unmarshal(formJSON(vals, kinds), wire); err != nil {
-		field, reason := jsonReason(err)
-		h.invalid(w, r, []ValidationError{{In: "body", Name: field, Reason: reason}})
+		h.badBody(w, r, err)
 		return false, false
 	}
 	return true, true
