@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed all:chart defaults
+//go:embed all:chart defaults cloudharness
 var files embed.FS
 
 // Chart returns the chart skeleton: templates/ and its files, rooted at the
@@ -44,3 +44,8 @@ func mustRead(name string) []byte {
 	}
 	return b
 }
+
+// CloudHarnessBaseChart returns the fingerprints of every known version of
+// CloudHarness's own base chart files ("PATH SHA256" lines, PATH relative to
+// the chart folder), written by scripts/cloudharness-basechart.sh.
+func CloudHarnessBaseChart() []byte { return mustRead("cloudharness/basechart.txt") }

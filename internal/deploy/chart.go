@@ -36,9 +36,15 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 	}
 	for _, root := range s.roots {
 		layer := filepath.Join(root, "deployment-configuration", "helm")
-		err := copyTree(layer, dir, func(rel string) bool {
+		checkout := isCloudHarnessCheckout(root)
+		var base []string
+		err := copyTree(layer, dir, func(rel string, data []byte) bool {
 			// values.yaml is a values layer (merged in collect); Chart.yaml is harness's.
 			if rel == "values.yaml" || rel == "Chart.yaml" || isEnvVariant(rel, s.d.Envs) {
+				return false
+			}
+			if checkout || isCloudHarnessBaseFile(rel, data) {
+				base = append(base, rel)
 				return false
 			}
 			delete(owned, rel)
@@ -46,6 +52,13 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 		})
 		if err != nil {
 			return nil, fmt.Errorf("layer %s: %w", layer, err)
+		}
+		if len(base) > 0 {
+			what := "files of CloudHarness's base chart"
+			if checkout {
+				what = "files of a CloudHarness checkout's base chart"
+			}
+			s.notef("%s: %d %s not layered (%s): harness's chart takes their place", layer, len(base), what, summarize(base, 3))
 		}
 	}
 	for _, name := range s.included {
@@ -65,7 +78,7 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 						}
 					}
 				}
-				if err := copyTree(src, filepath.Join(dir, part.dst), func(string) bool { return true }); err != nil {
+				if err := copyTree(src, filepath.Join(dir, part.dst), func(string, []byte) bool { return true }); err != nil {
 					return nil, fmt.Errorf("collect %s of %s: %w", part.src, name, err)
 				}
 			}
@@ -140,7 +153,7 @@ func isEnvVariant(rel string, envs []string) bool {
 
 // copyTree copies src (absent: nothing) into dst, files for which keep
 // returns true, skipping node_modules and .git.
-func copyTree(src, dst string, keep func(rel string) bool) error {
+func copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
 	if _, err := os.Stat(src); os.IsNotExist(err) {
 		return nil
 	}
@@ -155,12 +168,12 @@ func copyTree(src, dst string, keep func(rel string) bool) error {
 			return nil
 		}
 		rel, _ := filepath.Rel(src, p)
-		if !keep(filepath.ToSlash(rel)) {
-			return nil
-		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
+		}
+		if !keep(filepath.ToSlash(rel), data) {
+			return nil
 		}
 		return writeFile(filepath.Join(dst, rel), data)
 	})
@@ -200,4 +213,12 @@ func subcharts(dir string) ([]map[string]any, error) {
 		deps = append(deps, map[string]any{"name": meta.Name, "version": meta.Version})
 	}
 	return deps, nil
+}
+
+// summarize lists at most n items, then how many more.
+func summarize(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }

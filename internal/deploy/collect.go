@@ -44,12 +44,17 @@ type solution struct {
 	values     map[string]any
 	invalid    map[string]error // folders under applications/ that are no valid app name
 	warnings   []string
+	notes      []string // what harness did differently from CloudHarness, and why
 }
 
 func (s *solution) appNames() []string { return s.included }
 
 func (s *solution) warnf(format string, args ...any) {
 	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
+}
+
+func (s *solution) notef(format string, args ...any) {
+	s.notes = append(s.notes, fmt.Sprintf(format, args...))
 }
 
 // valuesErr is a user error placed at a node: "file:line: key: message".

@@ -49,6 +49,7 @@ type Result struct {
 	Values    map[string]any // the chart's values
 	Apps      []string       // the applications deployed, sorted
 	Warnings  []string
+	Notes     []string // what harness did differently from CloudHarness, and why
 	Check     *helmcheck.Result
 	Installed bool
 }
@@ -117,6 +118,10 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		fmt.Fprintf(errw, "warning: %s\n", w)
 		res.Warnings = append(res.Warnings, w)
 	}
+	for _, n := range s.notes {
+		fmt.Fprintf(errw, "note: %s\n", n)
+	}
+	res.Notes = slices.Clone(s.notes)
 	// The values' YAML trees and the record of each node's file are not
 	// needed once the chart is written: what is printed later is taken now
 	// and the trees dropped, so the garbage collector does not walk them
