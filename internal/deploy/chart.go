@@ -135,7 +135,11 @@ func (s *solution) writeMeta(dir string) error {
 	// Helm validates values against it on install, upgrade, template and
 	// lint, so `helm upgrade --set` with a misspelt harness key fails there
 	// as it fails here.
-	return writeFile(filepath.Join(dir, "values.schema.json"), schema.JSON())
+	sch, err := schema.Allow(s.passed)
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(dir, "values.schema.json"), sch)
 }
 
 // isEnvVariant reports whether rel is an environment's variant of a file

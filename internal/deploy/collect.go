@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,13 +46,30 @@ type solution struct {
 	values     map[string]any
 	invalid    map[string]error // folders under applications/ that are no valid app name
 	warnings   []string
-	notes      []string // what harness did differently from CloudHarness, and why
+	notes      []string                  // what harness did differently from CloudHarness, and why
+	passed     map[reflect.Type][]string // unknown harness keys let through, by the struct holding them
 }
 
 func (s *solution) appNames() []string { return s.included }
 
 func (s *solution) warnf(format string, args ...any) {
 	s.warnings = append(s.warnings, fmt.Sprintf(format, args...))
+}
+
+// unknown lets a key inside `harness:` that harness does not know through to
+// the chart, as CloudHarness does, with a warning (once per file and line:
+// a shared template's key reaches every app).
+func (s *solution) unknown(u values.UnknownKey) {
+	if s.passed == nil {
+		s.passed = map[reflect.Type][]string{}
+	}
+	if !slices.Contains(s.passed[u.In], u.Name) {
+		s.passed[u.In] = append(s.passed[u.In], u.Name)
+	}
+	w := u.Error.Error() + ": passed through to the chart"
+	if !slices.Contains(s.warnings, w) {
+		s.warnings = append(s.warnings, w)
+	}
 }
 
 func (s *solution) notef(format string, args ...any) {
@@ -103,7 +122,7 @@ func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, er
 	// Only what is deployed must be deployable, as in CloudHarness.
 	for _, name := range s.included {
 		a := s.apps[name]
-		if _, err := values.DecodeAppNode(a.node, values.Options{Sources: s.o.src, File: "values"}); err != nil {
+		if _, err := values.DecodeAppNode(a.node, values.Options{Sources: s.o.src, File: "values", Unknown: s.unknown}); err != nil {
 			return nil, err
 		}
 		if a.err != nil {

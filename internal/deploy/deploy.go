@@ -39,6 +39,7 @@ type Deployment struct {
 	Deploy         bool     // --deploy: install or upgrade the chart afterwards
 	Release        string   // Helm release name; empty: the namespace
 	SkipLint       bool     // leave out Helm's linter (benchmarks of the other stages)
+	Strict         bool     // --strict: any warning is an error (for CI)
 
 	Out, Err io.Writer // where hints and warnings go; nil: discarded
 }
@@ -95,13 +96,19 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("-o %s: %s is a file", output, filepath.Join(output, "helm"))
 	}
 
+	// Under --strict the warnings make the error instead.
+	warn := func(w any) {
+		if !d.Strict {
+			fmt.Fprintf(errw, "warning: %s\n", w)
+		}
+	}
 	s, err := d.collect(ctx, roots)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Values: s.values, Apps: s.appNames(), Warnings: slices.Clone(s.warnings)}
 	for _, w := range s.warnings {
-		fmt.Fprintf(errw, "warning: %s\n", w)
+		warn(w)
 	}
 
 	stage, err := os.MkdirTemp(stageDir(output, d.DryRun), ".harness-helm-*")
@@ -115,7 +122,7 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	for _, w := range s.warnings[collected:] {
-		fmt.Fprintf(errw, "warning: %s\n", w)
+		warn(w)
 		res.Warnings = append(res.Warnings, w)
 	}
 	for _, n := range s.notes {
@@ -141,12 +148,15 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 	res.Check = check
 	if check != nil {
 		for _, w := range check.Warnings {
-			fmt.Fprintf(errw, "warning: %s\n", w)
+			warn(w)
 			res.Warnings = append(res.Warnings, w.String())
 		}
 	}
 	if err != nil {
 		return res, err
+	}
+	if d.Strict && len(res.Warnings) > 0 {
+		return res, fmt.Errorf("--strict: warnings are errors:\n%s", strings.Join(res.Warnings, "\n"))
 	}
 
 	dest := filepath.Join(output, "helm")

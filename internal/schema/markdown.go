@@ -25,10 +25,14 @@ name with ` + "`-`" + ` replaced by ` + "`_`" + `).
 Rules, the same in ` + "`harness-deployment`" + `, the chart's ` + "`values.schema.json`" + ` and the
 runtime library:
 
-- Inside ` + "`harness:`" + ` every key must be one listed here: an unknown key is an error
-  naming the file, the line and the key, with a suggestion when a known key is
-  close (` + "`values.yaml:3: harness.sudomain: unknown key (did you mean \"subdomain\"?)`" + `).
-  Mappings marked *other keys allowed* keep keys they do not list.
+- Inside ` + "`harness:`" + ` the keys are the ones listed here. As in CloudHarness, a key
+  harness does not know is passed through to the chart, where the solution's
+  templates read it, with a warning naming the file, the line and the key, and
+  a suggestion when a known key is close
+  (` + "`values.yaml:3: harness.sudomain: unknown key (did you mean \"subdomain\"?)`" + `);
+  ` + "`harness-deployment --strict`" + ` makes it an error. The chart's schema accepts the keys
+  so passed and no others. Mappings marked *other keys allowed* keep keys they
+  do not list, without a warning.
 - Outside ` + "`harness:`" + ` keys are free: an application's own values, reachable in
   templates as ` + "`.Values.apps.KEY.NAME`" + ` and in Go through the runtime.
 - A value of the wrong type is an error (` + "`expected an integer, got string \"two\"`" + `).

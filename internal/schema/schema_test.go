@@ -311,3 +311,38 @@ func TestSchemaRejects(t *testing.T) {
 		t.Errorf("got %v, want an error naming sudomain", err)
 	}
 }
+
+// TestAllow: keys let through are valid wherever their struct type is, and
+// only those.
+func TestAllow(t *testing.T) {
+	data, err := Allow(map[reflect.Type][]string{
+		reflect.TypeFor[values.Harness]():  {"users", "ingress"},
+		reflect.TypeFor[values.Database](): {"local_expose"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in     string
+		accept bool
+	}{
+		{"apps:\n  a:\n    harness:\n      users: [{name: x}]\n      ingress: {annotations: {a: b}}\n", true},
+		{"apps:\n  a:\n    harness:\n      database: {local_expose: true}\n", true},
+		{"apps:\n  a:\n    harness:\n      sudomain: x\n", false},
+		{"apps:\n  a:\n    harness:\n      database: {users: x}\n", false},
+		{"apps:\n  a:\n    harness:\n      users: [a]\n      deployment: {replicas: many}\n", false},
+	}
+	for _, tc := range tests {
+		v, err := chartutil.ReadValues([]byte(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = chartutil.ValidateAgainstSingleSchema(v, data)
+		if (err == nil) != tc.accept {
+			t.Errorf("%q: accept = %v, want %v (%v)", tc.in, err == nil, tc.accept, err)
+		}
+	}
+	if same, _ := Allow(nil); string(same) != string(JSON()) {
+		t.Error("Allow(nil) changed the schema")
+	}
+}

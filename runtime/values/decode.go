@@ -45,6 +45,23 @@ type Options struct {
 	Sources *Sources
 	// MaxBytes caps the input's size; zero means DefaultMaxBytes.
 	MaxBytes int
+	// Unknown, when set, is told of each key inside `harness:` that the
+	// model does not know, in Strict mode, and the key is kept rather than
+	// rejected: the caller decides what it is worth (harness-deployment
+	// warns, and fails with --strict). Real solutions carry keys of other
+	// CloudHarness versions and keys their own templates read.
+	Unknown func(UnknownKey)
+}
+
+// UnknownKey is a key inside `harness:` that the model does not know.
+type UnknownKey struct {
+	// Error places it: file, line, key path and "unknown key", with a
+	// suggestion when a known key is close.
+	*Error
+	// In is the struct type it was found in and Name the key, so a caller
+	// can let the key through the chart's schema where that type is.
+	In   reflect.Type
+	Name string
 }
 
 func (o Options) maxBytes() int {
@@ -473,7 +490,11 @@ func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, path string, inHarness
 				if s := suggest(k.Value, info.names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
-				w.fail(k, key, msg)
+				if w.opts.Unknown == nil {
+					w.fail(k, key, msg)
+				} else {
+					w.opts.Unknown(UnknownKey{Error: &Error{File: w.opts.fileOf(k), Line: k.Line, Key: key, Msg: msg}, In: t, Name: k.Value})
+				}
 			}
 			continue
 		}

@@ -322,3 +322,60 @@ func TestNodeInputs(t *testing.T) {
 		t.Errorf("nil: got %+v, %v", app, err)
 	}
 }
+
+// TestUnknownKeysReported checks that with Options.Unknown an unknown key
+// inside `harness:` is reported, not rejected, and the rest still decodes,
+// while a known key of the wrong type stays an error.
+func TestUnknownKeysReported(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    []string // each report, as Error() prints it
+		wantIn  []reflect.Type
+		wantErr string
+	}{
+		{name: "top of harness", in: "harness:\n  users: [a]\n  subdomain: web\n",
+			want: []string{"values.yaml:2: harness.users: unknown key"}, wantIn: []reflect.Type{reflect.TypeFor[Harness]()}},
+		{name: "nested, with a suggestion", in: "harness:\n  database:\n    image: postgres:9\n    local_expose: true\n",
+			want: []string{
+				`values.yaml:3: harness.database.image: unknown key (did you mean "image_ref"?)`,
+				"values.yaml:4: harness.database.local_expose: unknown key",
+			}, wantIn: []reflect.Type{reflect.TypeFor[Database](), reflect.TypeFor[Database]()}},
+		{name: "a block of its own", in: "harness:\n  ingress:\n    annotations:\n      nginx.ingress.kubernetes.io/proxy-body-size: 10m\n",
+			want: []string{"values.yaml:2: harness.ingress: unknown key"}, wantIn: []reflect.Type{reflect.TypeFor[Harness]()}},
+		{name: "typo", in: "harness:\n  subdomian: web\n",
+			want: []string{`values.yaml:2: harness.subdomian: unknown key (did you mean "subdomain"?)`}, wantIn: []reflect.Type{reflect.TypeFor[Harness]()}},
+		{name: "wrong type of a known key stays an error", in: "harness:\n  users: [a]\n  deployment:\n    replicas: many\n",
+			want: []string{"values.yaml:2: harness.users: unknown key"}, wantIn: []reflect.Type{reflect.TypeFor[Harness]()},
+			wantErr: `values.yaml:4: harness.deployment.replicas: expected an integer, got string "many"`},
+		{name: "outside harness nothing is unknown", in: "mine:\n  anything: 1\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			var in []reflect.Type
+			app, err := DecodeApp([]byte(tc.in), Options{File: "values.yaml", Unknown: func(u UnknownKey) {
+				got = append(got, u.Error.Error())
+				in = append(in, u.In)
+				if !strings.HasSuffix(u.Key, u.Name) {
+					t.Errorf("key %s does not end with its name %s", u.Key, u.Name)
+				}
+			}})
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Errorf("err = %v, want %s", err, tc.wantErr)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if app == nil {
+				t.Fatal("no app")
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("reported:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if !reflect.DeepEqual(in, tc.wantIn) {
+				t.Errorf("types = %v, want %v", in, tc.wantIn)
+			}
+		})
+	}
+}

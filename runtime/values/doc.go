@@ -13,7 +13,7 @@
 // Decoding goes through yaml.v3 nodes: a walker checks each mapping against
 // the Go types before anything is decoded, so a mistake is reported as
 // `file:line: key.path: what is wrong`. Inside `harness:` an unknown key is an
-// error in Strict mode (with a suggestion when a known key is close); outside
-// it keys are free. Lenient mode, for the runtime reading a file the CLI has
+// error in Strict mode (with a suggestion when a known key is close), or
+// reported to Options.Unknown and kept; outside it keys are free. Lenient mode, for the runtime reading a file the CLI has
 // already checked, accepts unknown keys everywhere.
 package values

@@ -51,9 +51,14 @@ func TestDeploymentCommand(t *testing.T) {
 	if strings.Contains(string(values), "old:") || !strings.Contains(string(values), "secret: pull") {
 		t.Errorf("-ex or -rs not applied:\n%s", values)
 	}
+	// An unknown harness key is a warning, an error with --strict.
 	code, _, stderr = run(t, "deployment", dir, "-o", out)
-	if code != 1 || !strings.Contains(stderr, "applications/bad/deploy/values.yaml:2: harness.subdomian: ") {
-		t.Errorf("bad values: exit %d, stderr %s", code, stderr)
+	if code != 0 || !strings.Contains(stderr, "warning: "+dir+"/applications/bad/deploy/values.yaml:2: harness.subdomian: unknown key") {
+		t.Errorf("unknown key: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = run(t, "deployment", dir, "-o", out, "--strict")
+	if code != 1 || !strings.Contains(stderr, "applications/bad/deploy/values.yaml:2: harness.subdomian: ") || strings.Contains(stderr, "warning:") {
+		t.Errorf("--strict: exit %d, stderr %s", code, stderr)
 	}
 	if code, _, _ := run(t, "deployment", "--no-such-flag"); code != 2 {
 		t.Errorf("unknown flag: exit %d, want 2", code)
