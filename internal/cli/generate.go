@@ -64,6 +64,9 @@ and exits 1 when any would: the drift check for a solution's CI.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
+			for _, app := range res.Skipped {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: skipped %s: not a Go application\n", app)
+			}
 			if g.Check {
 				for _, f := range res.Written {
 					fmt.Fprintf(out, "would write %s\n", f)

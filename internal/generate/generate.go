@@ -54,6 +54,7 @@ type Result struct {
 	Written    []string // generated files created or changed
 	Deleted    []string // generated files no longer produced
 	Scaffolded []string // user-owned files created
+	Skipped    []string // applications not made for Go, each "applications/NAME: why"
 }
 
 // Changed reports whether anything was (or would be) written or deleted.
@@ -68,7 +69,7 @@ func (g *Generate) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	apps, err := g.selectApps(root)
+	apps, skipped, err := g.selectApps(root)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func (g *Generate) Run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Apps: apps}
+	res := &Result{Apps: apps, Skipped: skipped}
 	for _, p := range plans {
 		p.diff(res)
 	}
@@ -120,45 +121,63 @@ func App(ctx context.Context, root, app string, opts Options) (*Result, error) {
 	return g.Run(ctx)
 }
 
-func (g *Generate) selectApps(root string) ([]string, error) {
+// selectApps returns the applications to generate and, when none were
+// named, the ones left alone because they are not made for Go.
+func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 	if len(g.Apps) > 0 {
-		var out []string
 		seen := map[string]bool{}
 		for _, a := range g.Apps {
 			if err := names.ValidateApp(a); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			if _, err := os.Stat(filepath.Join(root, "applications", a, filepath.FromSlash(SpecPath))); err != nil {
-				if _, derr := os.Stat(filepath.Join(root, "applications", a)); derr != nil {
-					return nil, fmt.Errorf("applications/%s does not exist", a)
+			dir := filepath.Join(root, "applications", a)
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(SpecPath))); err != nil {
+				if _, derr := os.Stat(dir); derr != nil {
+					return nil, nil, fmt.Errorf("applications/%s does not exist", a)
 				}
-				return nil, fmt.Errorf("applications/%s has no %s to generate from", a, SpecPath)
+				return nil, nil, fmt.Errorf("applications/%s has no %s to generate from", a, SpecPath)
+			}
+			why, err := notGo(dir)
+			if err != nil {
+				return nil, nil, fmt.Errorf("applications/%s: %w", a, err)
+			}
+			if why != "" {
+				return nil, nil, fmt.Errorf("applications/%s is %s: harness-generate writes Go servers and clients only", a, why)
 			}
 			if !seen[a] {
 				seen[a] = true
-				out = append(out, a)
+				apps = append(apps, a)
 			}
 		}
-		sort.Strings(out)
-		return out, nil
+		sort.Strings(apps)
+		return apps, nil, nil
 	}
 	entries, err := os.ReadDir(filepath.Join(root, "applications"))
 	if err != nil {
-		return nil, fmt.Errorf("no applications/ folder in %s: run harness-generate from the solution's root", root)
+		return nil, nil, fmt.Errorf("no applications/ folder in %s: run harness-generate from the solution's root", root)
 	}
-	var out []string
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(root, "applications", e.Name(), filepath.FromSlash(SpecPath))); err == nil {
-			if names.ValidateApp(e.Name()) != nil {
-				continue // not an application harness can name (e.g. a Python app with _)
-			}
-			out = append(out, e.Name())
+		dir := filepath.Join(root, "applications", e.Name())
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(SpecPath))); err != nil {
+			continue
 		}
+		if names.ValidateApp(e.Name()) != nil {
+			continue // not an application harness can name (e.g. a Python app with _)
+		}
+		why, err := notGo(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("applications/%s: %w", e.Name(), err)
+		}
+		if why != "" {
+			skipped = append(skipped, fmt.Sprintf("applications/%s: %s", e.Name(), why))
+			continue
+		}
+		apps = append(apps, e.Name())
 	}
-	return out, nil
+	return apps, skipped, nil
 }
 
 // plan is one application's rendered files, before writing.
