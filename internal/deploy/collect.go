@@ -19,35 +19,39 @@ import (
 
 // app is one application of the solution, its values merged over the roots.
 type app struct {
-	name  string     // directory name, the application's name
-	key   string     // its key under apps:
-	node  *yaml.Node // merged values
-	dirs  []string   // its directory in each root that has it, in root order
-	build bool       // its image is built from its Dockerfile
-	tasks map[string]string
-	err   error // why it cannot be deployed, reported only if it is
+	name       string     // directory name, the application's name
+	key        string     // its key under apps:
+	node       *yaml.Node // merged values
+	dirs       []string   // its directory in each root that has it, in root order
+	build      bool       // its image is built from its Dockerfile
+	dockerfile string     // the Dockerfile its image is built from
+	tasks      map[string]string
+	err        error // why it cannot be deployed, reported only if it is
 }
 
 // solution is everything collected from the roots before the chart is built.
 type solution struct {
-	d          *Deployment
-	roots      []string
-	o          *origins
-	top        *yaml.Node
-	apps       map[string]*app // every application found, by name
-	included   []string        // the applications deployed, sorted
-	namespace  string
-	domain     string
-	baseName   string
-	tag        string
-	images     map[string]string // base, common and task images by name
-	taskImages map[string]string // the images built for this deployment
-	tagCache   map[string]string
-	values     map[string]any
-	invalid    map[string]error // folders under applications/ that are no valid app name
-	warnings   []string
-	notes      []string                  // what harness did differently from CloudHarness, and why
-	passed     map[reflect.Type][]string // unknown harness keys let through, by the struct holding them
+	d           *Deployment
+	roots       []string
+	o           *origins
+	top         *yaml.Node
+	apps        map[string]*app // every application found, by name
+	included    []string        // the applications deployed, sorted
+	namespace   string
+	domain      string
+	baseName    string
+	tag         string
+	images      map[string]string // base, common and task images by name
+	taskImages  map[string]string // the images built for this deployment
+	tagCache    map[string]string
+	values      map[string]any
+	invalid     map[string]error // folders under applications/ that are no valid app name
+	warnings    []string
+	notes       []string                     // what harness did differently from CloudHarness, and why
+	passed      map[reflect.Type][]string    // unknown harness keys let through, by the struct holding them
+	imageDirs   map[string]string            // base and common images: name → folder of its Dockerfile
+	dockerfiles map[string]*parsedDockerfile // parsed once, by path
+	baseline    map[string]bool              // objects held to the "baseline" Pod Security Standard
 }
 
 func (s *solution) appNames() []string { return s.included }
@@ -84,7 +88,7 @@ func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
 // collect merges and derives the values of the solution.
 func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
 	s := &solution{d: d, roots: roots, o: newOrigins(), apps: map[string]*app{},
-		images: map[string]string{}, taskImages: map[string]string{}, tagCache: map[string]string{}, invalid: map[string]error{}}
+		images: map[string]string{}, imageDirs: map[string]string{}, dockerfiles: map[string]*parsedDockerfile{}, baseline: map[string]bool{}, taskImages: map[string]string{}, tagCache: map[string]string{}, invalid: map[string]error{}}
 	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
 	if err != nil {
 		return nil, err
@@ -131,6 +135,7 @@ func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, er
 		if err := s.check(a, child(a.node, "harness")); err != nil {
 			return nil, err
 		}
+		s.checkPodSecurity(a, child(a.node, "harness"))
 	}
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -228,6 +233,7 @@ func (s *solution) collectImages() error {
 					return err
 				}
 				s.images[name] = img
+				s.imageDirs[name] = dir
 			}
 		}
 	}

@@ -143,6 +143,7 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	checker.Owned = func(t string) bool { return owned[t] }
+	checker.Baseline = func(object string) bool { return s.baseline[object] }
 	checker.SkipLint = d.SkipLint
 	check, err := checker.Check(ctx, stage)
 	res.Check = check

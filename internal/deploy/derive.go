@@ -148,6 +148,7 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 				s.warnf("%s: several Dockerfiles, the image is built from %s", a.name, main[0])
 			}
 			rel, _ := filepath.Rel(appsDir, main[0])
+			a.dockerfile = filepath.Join(main[0], "Dockerfile")
 			img, err := s.image(imageName(rel), dir, buildDeps)
 			if err != nil {
 				return err

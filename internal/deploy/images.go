@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
@@ -66,24 +65,16 @@ func dockerfileDirs(dir string) ([]string, error) {
 }
 
 // buildArgsDeps guesses an image's build dependencies from the ARGs without
-// default at the top of its Dockerfile, as CloudHarness does
-// (ARG CLOUDHARNESS_BASE → cloudharness-base).
+// default before the first FROM of its Dockerfile, as CloudHarness does
+// (ARG CLOUDHARNESS_BASE: the image cloudharness-base).
 func buildArgsDeps(dir string) []string {
-	f, err := os.Open(filepath.Join(dir, "Dockerfile"))
+	df, err := readDockerfile(filepath.Join(dir, "Dockerfile"))
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
 	var deps []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "ARG") || strings.Contains(line, "=") {
-			break
-		}
-		if fields := strings.Fields(line); len(fields) > 1 {
-			deps = append(deps, strings.ReplaceAll(strings.ToLower(fields[1]), "_", "-"))
-		}
+	for _, a := range df.args {
+		deps = append(deps, imageOfArg(a))
 	}
 	return deps
 }

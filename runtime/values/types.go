@@ -275,6 +275,21 @@ type Deployment struct {
 	Autoscaling *Autoscaling `yaml:"autoscaling" json:"autoscaling"`
 	// PDB adds a PodDisruptionBudget for the application's pods (the `pdb` block of Helm charts, such as CloudHarness's argo chart).
 	PDB *PDB `yaml:"pdb" json:"pdb"`
+	// Security relaxes the pod's security settings for an image that needs it; by default the pod follows the "restricted" Pod Security Standard, runs as UID and GID 65532 and cannot write to its root filesystem.
+	Security *Security `yaml:"security" json:"security"`
+}
+
+// Security is what an application's image needs of its pod's security
+// settings. Give only what differs from harness's defaults.
+type Security struct {
+	// RunAsUser is the UID the containers run as (default 65532); give the user the image was built for, such as 1000 for Keycloak.
+	RunAsUser *int64 `yaml:"runAsUser" json:"runAsUser"`
+	// RunAsGroup is the GID the containers run as and the group of mounted volumes (default: runAsUser).
+	RunAsGroup *int64 `yaml:"runAsGroup" json:"runAsGroup"`
+	// RunAsNonRoot false lets an image that runs as root run (then runAsUser is not set, and the pod meets the "baseline" Pod Security Standard instead of "restricted": the namespace must allow it).
+	RunAsNonRoot *bool `yaml:"runAsNonRoot" json:"runAsNonRoot"`
+	// ReadOnlyRootFilesystem false lets the containers write to their image's filesystem (default true), for images that write beside their code, such as Python applications and Keycloak.
+	ReadOnlyRootFilesystem *bool `yaml:"readOnlyRootFilesystem" json:"readOnlyRootFilesystem"`
 }
 
 // Autoscaling scales an application's Deployment on CPU or memory use.

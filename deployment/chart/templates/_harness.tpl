@@ -72,22 +72,39 @@ variables, in the pod template so pods restart when either changes.
 {{- list (include "harness.envData" .) (include "harness.privenvData" .) | toJson | sha256sum }}
 {{- end -}}
 
-{{- /* harness.podSecurity (dict uid): the pod securityContext of the "restricted" Pod Security Standard. */ -}}
+{{- /*
+harness.podSecurity (dict uid [security]): the pod securityContext of the
+"restricted" Pod Security Standard, running as uid. security is an app's
+harness.deployment.security: runAsUser and runAsGroup replace uid, and
+runAsNonRoot false leaves the user to the image ("baseline" then).
+*/ -}}
 {{- define "harness.podSecurity" }}
+{{- $sec := .security | default dict }}
+{{- $user := .uid }}
+{{- if not (kindIs "invalid" $sec.runAsUser) }}{{ $user = $sec.runAsUser }}{{ end }}
+{{- $group := $user }}
+{{- if not (kindIs "invalid" $sec.runAsGroup) }}{{ $group = $sec.runAsGroup }}{{ end }}
 securityContext:
+  {{- if or (kindIs "invalid" $sec.runAsNonRoot) $sec.runAsNonRoot }}
   runAsNonRoot: true
-  runAsUser: {{ .uid }}
-  runAsGroup: {{ .uid }}
-  fsGroup: {{ .uid }}
+  runAsUser: {{ $user }}
+  {{- end }}
+  runAsGroup: {{ $group }}
+  fsGroup: {{ $group }}
   seccompProfile:
     type: RuntimeDefault
 {{- end }}
 
-{{- /* harness.containerSecurity: the container securityContext of the "restricted" standard. */ -}}
+{{- /*
+harness.containerSecurity [(dict security)]: the container securityContext of
+the "restricted" standard; an app's harness.deployment.security with
+readOnlyRootFilesystem false lets the container write to its image's files.
+*/ -}}
 {{- define "harness.containerSecurity" }}
+{{- $sec := (and (kindIs "map" .) .security) | default dict }}
 securityContext:
   allowPrivilegeEscalation: false
-  readOnlyRootFilesystem: true
+  readOnlyRootFilesystem: {{ ternary true $sec.readOnlyRootFilesystem (kindIs "invalid" $sec.readOnlyRootFilesystem) }}
   capabilities:
     drop: ["ALL"]
 {{- end }}
