@@ -70,6 +70,9 @@ func (s *solution) unknown(u values.UnknownKey) {
 	if !slices.Contains(s.passed[u.In], u.Name) {
 		s.passed[u.In] = append(s.passed[u.In], u.Name)
 	}
+	if aliased(u.Key) {
+		return
+	}
 	w := u.Error.Error() + ": passed through to the chart"
 	if !slices.Contains(s.warnings, w) {
 		s.warnings = append(s.warnings, w)

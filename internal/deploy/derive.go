@@ -20,35 +20,13 @@ func sha1hex(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// legacyKeys are CloudHarness's old top-level app keys and where they now live.
-var legacyKeys = []struct{ key, section, field string }{
-	{"subdomain", "", "subdomain"},
-	{"autodeploy", "deployment", "auto"},
-	{"autoservice", "service", "auto"},
-	{"secureme", "", "secured"},
-	{"replicas", "deployment", "replicas"},
-	{"image", "deployment", "image"},
-}
-
 // derive fills in what CloudHarness derives for an application: its name,
 // the names of its deployment, service and database, its image and task
 // images; and checks the values that would otherwise fail deep in the chart.
 func (s *solution) derive(a *app) error {
 	v := a.node
+	s.applyAliases(v, appAliases)
 	h := ensure(v, "harness")
-	for _, l := range legacyKeys {
-		if n := child(v, l.key); n != nil && scalar(n) != "" {
-			target := h
-			if l.section != "" {
-				target = ensure(h, l.section)
-			}
-			set(target, l.field, n)
-		}
-	}
-	if n := child(v, "port"); n != nil && scalar(n) != "" {
-		set(ensure(h, "deployment"), "port", n)
-		set(ensure(h, "service"), "port", n)
-	}
 	if n := child(h, "name"); scalar(n) != "" && scalar(n) != a.name {
 		s.warnf("%s: harness.name: ignored, the application's name is its folder's: %s", s.o.where(n), a.name)
 	}

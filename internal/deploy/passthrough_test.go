@@ -45,7 +45,7 @@ data:
 	}
 	const file = "applications/web/deploy/values.yaml"
 	for _, want := range []string{
-		file + ":7: harness.users: unknown key",
+		file + ":7: harness.users: deprecated: use harness.accounts.users",
 		file + ":9: harness.ingress: unknown key",
 		file + ":15: harness.database.image: unknown key",
 		file + ":16: harness.database.local_expose: unknown key",
@@ -53,6 +53,14 @@ data:
 		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
 			t.Errorf("no warning %q in %q", want, res.Warnings)
 		}
+	}
+	for _, w := range res.Warnings {
+		if strings.Contains(w, "harness.users: unknown key") {
+			t.Errorf("an alias is also reported unknown: %q", w)
+		}
+	}
+	if got := lookup(t, res.Values, "apps.web.harness.accounts.users").([]any); len(got) != 1 {
+		t.Errorf("accounts.users = %v", got)
 	}
 	if got := lookup(t, res.Values, "apps.web.harness.database.local_expose"); got != true {
 		t.Errorf("database.local_expose = %v", got)
