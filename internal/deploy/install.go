@@ -2,8 +2,12 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -19,6 +23,11 @@ func (d *Deployment) install(ctx context.Context, chartDir string, s *solution, 
 	cfg := new(action.Configuration)
 	if err := cfg.Init(settings.RESTClientGetter(), s.namespace, "secret", func(string, ...any) {}); err != nil {
 		return fmt.Errorf("deploy: kubernetes client: %w", err)
+	}
+	if s.needsCertManager() {
+		if err := certManagerInstalled(settings); err != nil {
+			return err
+		}
 	}
 	ch, err := loader.Load(chartDir)
 	if err != nil {
@@ -48,4 +57,38 @@ func (d *Deployment) install(ctx context.Context, chartDir string, s *solution, 
 	}
 	fmt.Fprintf(out, "upgraded release %s in namespace %s\n", release, s.namespace)
 	return nil
+}
+
+// needsCertManager reports whether the chart has an Issuer: TLS on, not
+// local, with an ingress.
+func (s *solution) needsCertManager() bool {
+	ing, _ := s.values["ingress"].(map[string]any)
+	return !s.d.NoTLS && !s.d.Local && ing["enabled"] == true
+}
+
+// certManagerInstalled asks the cluster for cert-manager's Issuer before
+// anything is installed; the chart says the same when installed by helm.
+func certManagerInstalled(settings *cli.EnvSettings) error {
+	dc, err := settings.RESTClientGetter().ToDiscoveryClient()
+	if err != nil {
+		return fmt.Errorf("deploy: kubernetes client: %w", err)
+	}
+	dc.Invalidate()
+	groups, err := dc.ServerGroups()
+	if err != nil {
+		return fmt.Errorf("deploy: ask the cluster for cert-manager: %w", err)
+	}
+	served := slices.ContainsFunc(groups.Groups, func(g metav1.APIGroup) bool {
+		return g.Name == "cert-manager.io" && slices.ContainsFunc(g.Versions, func(v metav1.GroupVersionForDiscovery) bool { return v.Version == "v1" })
+	})
+	if served {
+		res, err := dc.ServerResourcesForGroupVersion("cert-manager.io/v1")
+		if err != nil {
+			return fmt.Errorf("deploy: ask the cluster for cert-manager: %w", err)
+		}
+		if slices.ContainsFunc(res.APIResources, func(r metav1.APIResource) bool { return r.Kind == "Issuer" }) {
+			return nil
+		}
+	}
+	return errors.New("deploy: TLS is on and the cluster has no cert-manager (no cert-manager.io/v1 Issuer): install cert-manager first, or deploy without TLS (-dtls) or with a local certificate (-l); nothing was installed")
 }

@@ -79,14 +79,8 @@ func TestSolutionOnAPIServer(t *testing.T) {
 	t.Run("harness-deployment --deploy", func(t *testing.T) {
 		const ns = "harness-sdk"
 		c.RestrictedNamespace(t, ns)
-		// The SDK reads the cluster from the environment, as helm does; any
-		// warning reaches client-go's process-wide handler.
-		for _, kv := range c.Env(t.TempDir()) {
-			k, v, _ := strings.Cut(kv, "=")
-			if strings.HasPrefix(k, "HELM_") || k == "KUBECONFIG" {
-				t.Setenv(k, v)
-			}
-		}
+		// Any warning reaches client-go's process-wide handler.
+		sdkEnv(t, c)
 		warnings := &kubetest.Warnings{}
 		rest.SetDefaultWarningHandler(warnings)
 		t.Cleanup(func() { rest.SetDefaultWarningHandler(rest.WarningLogger{}) })
@@ -111,6 +105,20 @@ func TestSolutionOnAPIServer(t *testing.T) {
 			t.Errorf("release %s has %d revisions after two --deploy, want 2", release, rev)
 		}
 	})
+
+	// Last: it installs cert-manager's CRDs, which the steps above must not see.
+	t.Run("TLS needs cert-manager", func(t *testing.T) { e.tlsNeedsCertManager(t, root) })
+}
+
+// sdkEnv points the Helm SDK of --deploy at the cluster: it reads it from
+// the environment, as helm does.
+func sdkEnv(t *testing.T, c *kubetest.Cluster) {
+	for _, kv := range c.Env(t.TempDir()) {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "HELM_") || k == "KUBECONFIG" {
+			t.Setenv(k, v)
+		}
+	}
 }
 
 // env holds what the steps share: clients of the cluster, the helm binary
