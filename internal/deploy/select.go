@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -137,6 +138,15 @@ func (s *solution) validate() error {
 	}
 	known := setOf(images)
 	var errs []string
+	if truthy(at(s.top, "backup", "active")) {
+		// The backup's shell script counts with them: a word fails every night.
+		for _, k := range []string{"keep_days", "keep_weeks", "keep_months"} {
+			n := at(s.top, "backup", k)
+			if _, err := strconv.ParseUint(scalar(n), 10, 16); err != nil {
+				errs = append(errs, s.errAt(n, "backup."+k, "%q is no number of backups to keep: a whole number, 0 or more", scalar(n)).Error())
+			}
+		}
+	}
 	for _, name := range s.included {
 		a := s.apps[name]
 		for _, n := range s.deps(a, "hard") {
