@@ -1,17 +1,20 @@
 package deploy
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/harness-sh/harness/deployment"
 	"github.com/harness-sh/harness/internal/schema"
+	"github.com/harness-sh/harness/internal/yamlmerge"
 )
 
 // writeChart assembles the chart in dir: harness's skeleton, each root's
@@ -72,13 +75,19 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 				src := filepath.Join(appDir, filepath.FromSlash(part.src))
 				if part.src == "deploy/charts" {
 					if _, err := os.Stat(src); err == nil {
-						if _, err := os.Stat(filepath.Join(src, "Chart.yaml")); err != nil {
+						if !exists(filepath.Join(src, "Chart.yaml")) && !exists(filepath.Join(dir, part.dst, "Chart.yaml")) && !slices.ContainsFunc(a.dirs, func(d string) bool { return exists(filepath.Join(d, "deploy", "charts", "Chart.yaml")) }) {
 							s.warnf("%s: no Chart.yaml, not a subchart: left out", src)
 							continue
 						}
 					}
 				}
-				if err := copyTree(src, filepath.Join(dir, part.dst), func(string, []byte) bool { return true }); err != nil {
+				var err error
+				if part.src == "deploy/templates" {
+					err = copyTree(src, filepath.Join(dir, part.dst), func(string, []byte) bool { return true })
+				} else {
+					err = s.mergeTree(src, filepath.Join(dir, part.dst))
+				}
+				if err != nil {
 					return nil, fmt.Errorf("collect %s of %s: %w", part.src, name, err)
 				}
 			}
@@ -155,9 +164,78 @@ func isEnvVariant(rel string, envs []string) bool {
 	return false
 }
 
+// mergeTree copies src into dst as CloudHarness collects resources and
+// subcharts: a YAML or JSON file that an earlier root already put there is
+// merged key by key (later wins), and then so is its variant of each -e
+// environment (values-ENV.yaml into values.yaml), in the order given. Other
+// files, and files that do not parse, replace what is there.
+func (s *solution) mergeTree(src, dst string) error {
+	return walkFiles(src, func(rel string, data []byte) error {
+		target := filepath.Join(dst, filepath.FromSlash(rel))
+		ext := filepath.Ext(rel)
+		if !mergeable(ext) {
+			return writeFile(target, data)
+		}
+		if old, err := os.ReadFile(target); err == nil {
+			data = s.mergeFile(filepath.Join(src, rel), old, data)
+		}
+		for _, e := range s.d.Envs {
+			variant := filepath.Join(src, filepath.FromSlash(strings.TrimSuffix(rel, ext)+"-"+e+ext))
+			if v, err := os.ReadFile(variant); err == nil {
+				data = s.mergeFile(variant, data, v)
+			}
+		}
+		return writeFile(target, data)
+	})
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func mergeable(ext string) bool {
+	switch strings.ToLower(ext) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// mergeFile merges overlay, read from path, over base; a template or a file
+// that does not parse replaces base (the latter with a warning).
+func (s *solution) mergeFile(path string, base, overlay []byte) []byte {
+	// A Helm template may parse as YAML ("{{ x }}" is a flow mapping), but
+	// merging it would make nonsense of it.
+	if bytes.Contains(base, []byte("{{")) || bytes.Contains(overlay, []byte("{{")) {
+		return overlay
+	}
+	merge := yamlmerge.YAML
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		merge = yamlmerge.JSON
+	}
+	merged, err := merge(base, overlay)
+	if err != nil {
+		s.warnf("%s: not merged (%v): it replaces the file it overrides", path, err)
+		return overlay
+	}
+	return merged
+}
+
 // copyTree copies src (absent: nothing) into dst, files for which keep
 // returns true, skipping node_modules and .git.
 func copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
+	return walkFiles(src, func(rel string, data []byte) error {
+		if !keep(rel, data) {
+			return nil
+		}
+		return writeFile(filepath.Join(dst, filepath.FromSlash(rel)), data)
+	})
+}
+
+// walkFiles calls fn with each regular file of src (absent: none) by its
+// slash-separated path, skipping node_modules and .git.
+func walkFiles(src string, fn func(rel string, data []byte) error) error {
 	if _, err := os.Stat(src); os.IsNotExist(err) {
 		return nil
 	}
@@ -176,10 +254,7 @@ func copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
 		if err != nil {
 			return err
 		}
-		if !keep(filepath.ToSlash(rel), data) {
-			return nil
-		}
-		return writeFile(filepath.Join(dst, rel), data)
+		return fn(filepath.ToSlash(rel), data)
 	})
 }
 
