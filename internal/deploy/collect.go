@@ -173,6 +173,28 @@ func (s *solution) applyFlags() {
 	set(ing, "ssl_redirect", boolean(truthy(child(ing, "ssl_redirect")) && !d.NoTLS))
 	set(top, "tls", boolean(!d.NoTLS))
 	set(top, "local", boolean(d.Local))
+	if d.Local {
+		s.setLocalIP(top)
+	}
+}
+
+// setLocalIP writes localIp, which the hostAliases of -l read: --local-ip,
+// else a value the solution set, else the address localAddress finds.
+func (s *solution) setLocalIP(top *yaml.Node) {
+	if s.d.LocalIP != "" {
+		set(top, "localIp", str(s.d.LocalIP))
+		return
+	}
+	if scalar(child(top, "localIp")) != "" {
+		return
+	}
+	ip, from := localAddress()
+	if ip == "" {
+		s.warnf("-l: no address found for the Pods' host aliases of the solution's hosts: pass --local-ip")
+		return
+	}
+	set(top, "localIp", str(ip))
+	s.notef("-l: Pods resolve the solution's hosts to %s (%s; --local-ip to choose)", ip, from)
 }
 
 // image is the full reference of an image built from context dir.

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,7 @@ type Deployment struct {
 	RegistrySecret string   // -rs
 	Tag            string   // -t; empty: a content hash per image (none with -l)
 	Local          bool     // -l
+	LocalIP        string   // --local-ip: the address -l maps the solution's hosts to in Pods; empty: found as CloudHarness does
 	Envs           []string // -e, split on "-"
 	Include        []string // -i
 	Exclude        []string // -ex
@@ -84,6 +86,9 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("root %s: not a directory", r)
 		}
+	}
+	if d.LocalIP != "" && net.ParseIP(d.LocalIP) == nil {
+		return nil, fmt.Errorf("--local-ip %s: not an IP address", d.LocalIP)
 	}
 	output := d.Output
 	if output == "" {

@@ -163,6 +163,7 @@ func TestBadInput(t *testing.T) {
 			`values-template.yaml:3: backup.keep_weeks: "four" is no number of backups to keep: a whole number, 0 or more`},
 		{"backup keep is negative", map[string]string{"applications/web/Dockerfile": dockerfile, "deployment-configuration/values-template.yaml": "backup:\n  active: true\n  keep_months: -1\n"}, Deployment{},
 			`values-template.yaml:3: backup.keep_months: "-1" is no number`},
+		{"--local-ip no IP", app("harness: {}\n"), Deployment{Local: true, LocalIP: "my-laptop"}, `^--local-ip my-laptop: not an IP address$`},
 		{"root values type", map[string]string{"deployment-configuration/values-template.yaml": "ingress:\n  enabled: maybe\n"}, Deployment{}, `values-template.yaml:2: ingress.enabled: `},
 		{"invalid app name", map[string]string{"applications/Web_App/Dockerfile": dockerfile}, Deployment{}, `Web_App: application name: `},
 		{"autoscaling without max", app("harness:\n  deployment:\n    autoscaling:\n      enabled: true\n"), Deployment{}, vfile + `:4: harness.deployment.autoscaling.maxReplicas: is required`},

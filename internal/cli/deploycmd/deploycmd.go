@@ -56,6 +56,7 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.StringVarP(&d.Output, "output", "o", "./deployment", "output folder; the chart goes to OUTPUT/helm")
 	f.StringVarP(&d.Domain, "domain", "d", "cloudharness.metacell.us", "the solution's domain")
 	f.BoolVarP(&d.Local, "local", "l", false, "local deployment: self-signed TLS, no image tags")
+	f.StringVar(&d.LocalIP, "local-ip", "", "with -l, the address Pods resolve the solution's hosts to (default: the current kubeconfig's API server, else this machine's address)")
 	f.BoolVarP(&d.Unsecured, "disable-security", "u", false, "do not put gatekeepers in front of secured applications")
 	f.StringArrayVar(&d.Exclude, "exclude", nil, "leave this application out (-ex, repeatable)")
 	f.StringVarP(&env, "env", "e", "", "environment(s): loads values-ENV.yaml; several with dashes (dev-prod)")
