@@ -26,7 +26,8 @@ type app struct {
 	build      bool       // its image is built from its Dockerfile
 	dockerfile string     // the Dockerfile its image is built from
 	tasks      map[string]string
-	err        error // why it cannot be deployed, reported only if it is
+	err        error  // why it cannot be deployed, reported only if it is
+	parent     string // the application whose values hold this sub-application
 }
 
 // solution is everything collected from the roots before the chart is built.
@@ -323,6 +324,19 @@ func (s *solution) collectApps(ctx context.Context) error {
 		}
 	}
 	sort.Strings(order)
+	for _, name := range order {
+		subs, err := s.subApps(s.apps[name], appDefaults)
+		if err != nil {
+			return err
+		}
+		for _, sub := range subs {
+			if excluded[sub.name] {
+				continue
+			}
+			s.apps[sub.name] = sub
+			order = append(order, sub.name)
+		}
+	}
 	for _, name := range order {
 		if err := s.derive(s.apps[name]); err != nil {
 			return err

@@ -64,6 +64,12 @@ func (s *solution) selectApps() error {
 				queue = append(queue, "accounts")
 			}
 		}
+		// A sub-application goes with the application holding it.
+		for name, a := range s.apps {
+			if a.parent != "" && seen[a.parent] {
+				seen[name] = true
+			}
+		}
 		s.included = slices.Sorted(maps.Keys(seen))
 	}
 	// Images built for this deployment: the included apps' tasks and build
