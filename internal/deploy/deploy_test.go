@@ -147,6 +147,8 @@ func TestBadInput(t *testing.T) {
 		{"bad quantity", app("harness:\n  deployment:\n    resources:\n      limits:\n        cpu: lots\n"), Deployment{}, vfile + `:5: harness.deployment.resources.limits.cpu: `},
 		{"negative probe period", app("harness:\n  livenessProbe:\n    path: /\n    periodSeconds: -1\n"), Deployment{}, vfile + `:4: harness.livenessProbe.periodSeconds: `},
 		{"unknown db type", app("harness:\n  database:\n    auto: true\n    type: oracle\n"), Deployment{}, vfile + `:4: harness.database.type: `},
+		{"auto sqlite3", app("harness:\n  database:\n    auto: true\n    type: sqlite3\n"), Deployment{}, vfile + `:3: harness.database.auto: sqlite3 is a file in the application's volume, not a server`},
+		{"db type typo", app("harness:\n  database:\n    auto: true\n    type: postgress\n"), Deployment{}, vfile + `:4: harness.database.type: .*did you mean "postgres"`},
 		{"uppercase subdomain", app("harness:\n  subdomain: Web\n"), Deployment{}, vfile + `:2: harness.subdomain: `},
 		{"uppercase alias", app("harness:\n  aliases: [www, Shop]\n"), Deployment{}, vfile + `:2: harness.subdomain: "Shop"`},
 		{"bad port", app("harness:\n  deployment:\n    port: 99999\n"), Deployment{}, vfile + `:3: harness.deployment.port: `},
@@ -497,5 +499,29 @@ func TestValuesSchema(t *testing.T) {
 				t.Errorf("failure does not come from the schema:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestSQLite3 deploys the database type the values model and the runtime
+// know: a file, so no database server in the chart.
+func TestSQLite3(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"applications/web/Dockerfile":         dockerfile,
+		"applications/web/deploy/values.yaml": "harness:\n  deployment:\n    auto: true\n  database:\n    type: sqlite3\n",
+	})
+	res, err := run(t, &Deployment{Roots: []string{dir}, Tag: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lookup(t, res.Values, "apps.web.harness.database.type"); got != "sqlite3" {
+		t.Errorf("database.type = %v", got)
+	}
+	if pg := lookupOrNil(res.Values, "apps.web.harness.database.postgres"); pg != nil {
+		t.Errorf("the defaults of other database types stay: %v", pg)
+	}
+	for name := range objects(t, res) {
+		if strings.HasSuffix(name, "-db") {
+			t.Errorf("a database server for sqlite3: %s", name)
+		}
 	}
 }

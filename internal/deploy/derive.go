@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/harness-sh/harness/runtime/values"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
@@ -74,8 +76,18 @@ func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
 		del(h, "database")
 		return nil
 	}
+	if typ == string(values.SQLite3) {
+		// A file beside the application, which the runtime library opens.
+		if n := child(db, "auto"); truthy(n) {
+			return s.errAt(n, "harness.database.auto", "sqlite3 is a file in the application's volume, not a server to deploy: set harness.database.auto: false and a harness.deployment.volume")
+		}
+		for t := range dbTypes {
+			del(db, t)
+		}
+		return nil
+	}
 	if !dbTypes[typ] {
-		return s.errAt(child(db, "type"), "harness.database.type", "unknown database type %q (one of postgres, mongo, neo4j)", typ)
+		return s.errAt(child(db, "type"), "harness.database.type", "unknown database type %q (one of postgres, mongo, neo4j, sqlite3)%s", typ, didYouMean(typ, []string{"postgres", "mongo", "neo4j", "sqlite3"}))
 	}
 	if scalar(child(db, "name")) == "" {
 		set(db, "name", str(a.name+"-db"))

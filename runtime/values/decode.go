@@ -487,7 +487,7 @@ func (w *walker) walkStruct(n *yaml.Node, t reflect.Type, path string, inHarness
 		if !ok {
 			if w.opts.Mode == Strict && Closed(t, inHarness) {
 				msg := "unknown key"
-				if s := suggest(k.Value, info.names); s != "" {
+				if s := Suggest(k.Value, info.names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				if w.opts.Unknown == nil {

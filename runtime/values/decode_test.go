@@ -300,8 +300,8 @@ func TestSuggest(t *testing.T) {
 		"po":          "",
 	}
 	for in, want := range tests {
-		if got := suggest(in, names); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		if got := Suggest(in, names); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -292,7 +292,7 @@ func (t DatabaseType) check() error {
 		names[i] = string(k)
 	}
 	msg := fmt.Sprintf("expected one of %s, got %q", strings.Join(names, ", "), string(t))
-	if s := suggest(string(t), names); s != "" {
+	if s := Suggest(string(t), names); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fmt.Errorf("%s", msg)

@@ -2,9 +2,10 @@ package values
 
 import "strings"
 
-// suggest returns the candidate closest to word when it is close enough to
-// be a likely typo, or "".
-func suggest(word string, candidates []string) string {
+// Suggest returns the candidate closest to word when it is close enough to
+// be a likely typo, or "": the "did you mean" of every message about values,
+// here and in harness-deployment.
+func Suggest(word string, candidates []string) string {
 	norm := func(s string) string {
 		return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(s))
 	}
