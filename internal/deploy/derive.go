@@ -27,6 +27,9 @@ func sha1hex(s string) string {
 // images; and checks the values that would otherwise fail deep in the chart.
 func (s *solution) derive(a *app) error {
 	v := a.node
+	if n := child(v, "harness"); n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null" {
+		return s.errAt(n, "harness", "a mapping of the application's settings, not %s", kindName(n))
+	}
 	s.applyAliases(v, appAliases)
 	h := ensure(v, "harness")
 	if n := child(h, "name"); scalar(n) != "" && scalar(n) != a.name {

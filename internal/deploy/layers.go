@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -36,22 +35,17 @@ func (o *origins) load(path string) (*yaml.Node, error) {
 	return o.parse(path, data)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// parse parses data named path into a mapping node (nil for an empty file).
+// parse parses data named path into a mapping node (nil for an empty file),
+// refusing what the values library refuses: syntax errors, duplicate keys,
+// tabs, several documents, alias bombs.
 func (o *origins) parse(path string, data []byte) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := err.Error()
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			return nil, fmt.Errorf("%s:%s: %s", path, m[1], msg[len(m[0]):])
-		}
-		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, "yaml: "))
+	root, err := values.Parse(data, values.Options{File: path})
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if root == nil {
 		return nil, nil
 	}
-	root := doc.Content[0]
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, nil
 	}

@@ -184,7 +184,7 @@ func Parse(data []byte, opts Options) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, yamlErrors(err, opts.File)
+		return nil, tabErrors(yamlErrors(err, opts.File), data)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -199,7 +199,98 @@ func Parse(data []byte, opts Options) (*yaml.Node, error) {
 		}
 		n = n.Content[0]
 	}
+	if errs := checkTree(n, opts.File); len(errs) > 0 {
+		return nil, errs
+	}
 	return n, nil
+}
+
+// maxExpanded bounds the nodes a document may stand for once its aliases
+// are expanded: a few aliases can otherwise stand for billions ("billion
+// laughs"), which every later step would walk.
+const maxExpanded = 1 << 20
+
+// checkTree reports what yaml.v3 accepts in a node tree but a values file
+// must not hold: a key given twice in one mapping (YAML forbids it, and the
+// later would silently win), and aliases that expand beyond maxExpanded.
+func checkTree(root *yaml.Node, file string) Errors {
+	var errs Errors
+	size := map[*yaml.Node]int{}
+	var walk func(n *yaml.Node, path string) int
+	walk = func(n *yaml.Node, path string) int {
+		if n == nil {
+			return 0
+		}
+		if v, ok := size[n]; ok {
+			return v
+		}
+		size[n] = 1 // an alias cycle counts once
+		total := 1
+		switch n.Kind {
+		case yaml.AliasNode:
+			total += walk(n.Alias, path)
+		case yaml.MappingNode:
+			first := map[string]int{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				key := joinKey(path, k.Value)
+				if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+					if line, dup := first[k.Value]; dup {
+						errs = append(errs, &Error{File: file, Line: k.Line, Key: key, Msg: fmt.Sprintf("duplicate key (first set at line %d)", line)})
+					} else {
+						first[k.Value] = k.Line
+					}
+				}
+				total += 1 + walk(n.Content[i+1], key)
+			}
+		default:
+			for _, c := range n.Content {
+				total += walk(c, path)
+			}
+		}
+		if total > maxExpanded {
+			total = maxExpanded + 1
+		}
+		size[n] = total
+		return total
+	}
+	if walk(root, "") > maxExpanded {
+		line := 0
+		for n, v := range size {
+			if n.Kind == yaml.AliasNode && v > maxExpanded/64 && (line == 0 || n.Line < line) {
+				line = n.Line
+			}
+		}
+		errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf("aliases expand to more than %d nodes", maxExpanded)})
+	}
+	return errs
+}
+
+func joinKey(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// tabErrors says "tab" where yaml.v3 says a character cannot start a token
+// on a line indented with one: YAML indents with spaces only.
+func tabErrors(err error, data []byte) error {
+	var errs Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	for _, e := range errs {
+		if e.Line < 1 || e.Line > len(lines) || !strings.Contains(e.Msg, "cannot start any token") {
+			continue
+		}
+		l := lines[e.Line-1]
+		if i := bytes.IndexByte(l, '\t'); i >= 0 && len(bytes.TrimLeft(l[:i], " ")) == 0 {
+			e.Msg = fmt.Sprintf("a tab indents this line (column %d): YAML indents with spaces only", i+1)
+		}
+	}
+	return errs
 }
 
 // ReadFile reads a file of at most opts.MaxBytes (without reading more than

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -78,7 +79,7 @@ func TestDecodeAppErrors(t *testing.T) {
 		{name: "duplicate free key", in: "a: 1\na: 2\n",
 			want: `values.yaml:2: a: duplicate key (first set at line 1)`},
 		{name: "duplicate key deep in free values", in: "my:\n  a: 1\n  a: 2\n",
-			want: `values.yaml:3: mapping key "a" already defined at line 2`},
+			want: `values.yaml:3: my.a: duplicate key (first set at line 2)`},
 		{name: "several errors in line order", in: "harness:\n  secured: 3\n  sudomain: x\n  service:\n    port: x\n",
 			want: "values.yaml:2: harness.secured: expected a boolean, got integer 3\n" +
 				`values.yaml:3: harness.sudomain: unknown key (did you mean "subdomain"?)` + "\n" +
@@ -86,7 +87,7 @@ func TestDecodeAppErrors(t *testing.T) {
 		{name: "syntax error", in: "harness:\n  a: [\n",
 			want: `values.yaml:2: did not find expected node content`},
 		{name: "tab indentation", in: "harness:\n\tsubdomain: a\n",
-			want: `values.yaml:2: found character that cannot start any token`},
+			want: `values.yaml:2: a tab indents this line (column 1): YAML indents with spaces only`},
 		{name: "two documents", in: "a: 1\n---\nb: 2\n",
 			want: `values.yaml:2: more than one YAML document; a values file holds one`},
 		{name: "null values are unset", in: "harness:\n  subdomain:\n  deployment:\n  aliases:\n  database: {type: null}\n"},
@@ -280,9 +281,37 @@ harness:
 	if err == nil {
 		t.Fatal("expected an error")
 	}
-	// checked once per anchor, each bad item named once
-	if !strings.Contains(err.Error(), "harness.aliases[0]: expected a string, got a list") {
+	// refused before any walk, at the file and the line where it explodes
+	if !regexp.MustCompile(`^v\.yaml:[0-9]+: aliases expand to more than \d+ nodes$`).MatchString(err.Error()) {
 		t.Errorf("unexpected error: %v", err)
+	}
+}
+
+// TestParseRefuses: what yaml.v3 takes but a values file must not hold.
+func TestParseRefuses(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"duplicate key", "harness:\n  subdomain: a\n  subdomain: b\n", `v.yaml:3: harness.subdomain: duplicate key (first set at line 2)`},
+		{"duplicate top key", "a: 1\nb: 2\na: 3\n", `v.yaml:3: a: duplicate key (first set at line 1)`},
+		{"duplicate deep", "harness:\n  deployment:\n    port: 1\n    auto: true\n    port: 2\n", `v.yaml:5: harness.deployment.port: duplicate key (first set at line 3)`},
+		{"tab indent", "harness:\n\tsubdomain: a\n", `v.yaml:2: a tab indents this line (column 1): YAML indents with spaces only`},
+		{"tab after spaces", "harness:\n  deployment:\n  \tport: 1\n", `v.yaml:3: a tab indents this line (column 3)`},
+		{"two documents", "a: 1\n---\nb: 2\n", `v.yaml:2: more than one YAML document`},
+		{"small aliases pass", "a: &a [1, 2]\nb: *a\nc: *a\n", ``},
+		{"merge keys are no duplicates", "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", ``},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.in), Options{File: "v.yaml"})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
 	}
 }
 
