@@ -234,27 +234,52 @@ func copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
 }
 
 // walkFiles calls fn with each regular file of src (absent: none) by its
-// slash-separated path, skipping node_modules and .git.
+// slash-separated path, skipping node_modules and .git. Symbolic links are
+// followed, as CloudHarness's copytree does; one that leads nowhere or back
+// into itself is an error naming it.
 func walkFiles(src string, fn func(rel string, data []byte) error) error {
-	if _, err := os.Stat(src); os.IsNotExist(err) {
+	if _, err := os.Lstat(src); os.IsNotExist(err) {
 		return nil
 	}
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	return walkFollow(src, "", map[string]bool{}, fn)
+}
+
+func walkFollow(dir, prefix string, seen map[string]bool, fn func(rel string, data []byte) error) error {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	if seen[real] {
+		return fmt.Errorf("%s: a symbolic link leads back into %s", dir, real)
+	}
+	seen[real] = true
+	defer delete(seen, real)
+	return filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git") {
 			return filepath.SkipDir
 		}
-		if !d.Type().IsRegular() {
+		rel, _ := filepath.Rel(real, p)
+		shown := filepath.Join(dir, rel) // errors name the path as the user wrote it
+		rel = filepath.ToSlash(filepath.Join(prefix, rel))
+		if d.Type()&fs.ModeSymlink != 0 {
+			st, err := os.Stat(p)
+			if err != nil {
+				return fmt.Errorf("%s: a symbolic link that leads nowhere: %w", shown, err)
+			}
+			if st.IsDir() {
+				return walkFollow(shown, rel, seen, fn)
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		rel, _ := filepath.Rel(src, p)
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		return fn(filepath.ToSlash(rel), data)
+		return fn(rel, data)
 	})
 }
 
