@@ -156,6 +156,8 @@ func TestBadInput(t *testing.T) {
 		{"harness is a list", app("harness:\n  - subdomain: web\n"), Deployment{}, vfile + `:2: harness: a mapping of the application's settings, not a list`},
 		{"tab indentation", app("harness:\n\tsubdomain: a\n"), Deployment{}, vfile + `:2: a tab indents this line \(column 1\)`},
 		{"alias bomb", app("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"), Deployment{}, vfile + `:\d+: aliases expand to more than`},
+		{"deployment is a number", app("harness:\n  deployment: 5\n"), Deployment{}, vfile + `:2: harness.deployment: expected a mapping, got the scalar "5"`},
+		{"service is a list", app("harness:\n  service: [a]\n"), Deployment{}, vfile + `:2: harness.service: expected a mapping, got a list`},
 		{"uppercase subdomain", app("harness:\n  subdomain: Web\n"), Deployment{}, vfile + `:2: harness.subdomain: `},
 		{"uppercase alias", app("harness:\n  aliases: [www, Shop]\n"), Deployment{}, vfile + `:2: harness.subdomain: "Shop"`},
 		{"bad port", app("harness:\n  deployment:\n    port: 99999\n"), Deployment{}, vfile + `:3: harness.deployment.port: `},

@@ -30,6 +30,12 @@ func (s *solution) derive(a *app) error {
 	if n := child(v, "harness"); n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null" {
 		return s.errAt(n, "harness", "a mapping of the application's settings, not %s", kindName(n))
 	}
+	// Derivation fills these in; a scalar there would be silently replaced.
+	for _, k := range []string{"deployment", "service"} {
+		if n := at(v, "harness", k); n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null" {
+			return s.errAt(n, "harness."+k, "expected a mapping, got %s", kindName(n))
+		}
+	}
 	s.applyAliases(v, appAliases)
 	h := ensure(v, "harness")
 	if n := child(h, "name"); scalar(n) != "" && scalar(n) != a.name {
