@@ -49,6 +49,9 @@ wired to the harness runtime (copied to libraries/harness-runtime).`,
 			if err != nil {
 				rel = res.Dir
 			}
+			for _, w := range res.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Created %s from %s (%d files).\n", rel, strings.Join(res.Templates, ", "), len(res.Files))
 			if len(res.Module) > 0 {

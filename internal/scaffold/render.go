@@ -68,7 +68,7 @@ func Render(tpls []Template, data Data) (*fileset.Set, error) {
 				mode = 0o755
 			}
 			if err := out.Merge(name, content, mode); err != nil {
-				return fmt.Errorf("template %s: %w", t.Name, err)
+				return fmt.Errorf("template %s: %s: %w", t.Name, templateFile(t, p), err)
 			}
 			return nil
 		})

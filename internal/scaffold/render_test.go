@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/runtime/values"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -74,8 +75,13 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkValues(files, "my-app"); err != nil {
-				t.Fatalf("rendered values do not validate: %v", err)
+			// harness's own templates hold no key the model does not know.
+			for _, p := range files.Paths() {
+				if f, _ := files.Get(p); isValuesFile(p) {
+					if _, err := values.DecodeApp(f.Data, values.Options{File: p}); err != nil {
+						t.Fatalf("rendered values do not validate: %v", err)
+					}
+				}
 			}
 			got := dump(files)
 			golden := filepath.Join("testdata", "golden", name+".txt")

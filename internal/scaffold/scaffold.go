@@ -52,6 +52,7 @@ type Result struct {
 	Templates []string // templates merged, in order
 	Files     []string // files created in the application, sorted
 	Module    []string // files written at the module root (go.mod, runtime copy)
+	Warnings  []string // unknown keys in the templates' values, at their file and line
 }
 
 // newData computes what templates see from the application's name and the
@@ -104,11 +105,12 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
-	files, err := Render(tpls, data)
+	warnings, err := checkLayers(tpls, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkValues(files, a.Name); err != nil {
+	files, err := Render(tpls, data)
+	if err != nil {
 		return nil, err
 	}
 	manifest, err := yaml.Marshal(map[string]any{"app-name": a.Name, "version": ManifestVersion, "inferred": false, "templates": data.Templates})
@@ -131,7 +133,7 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write applications/%s: %w", a.Name, err)
 	}
-	res := &Result{Dir: dir, Templates: data.Templates, Files: files.Paths()}
+	res := &Result{Dir: dir, Templates: data.Templates, Files: files.Paths(), Warnings: warnings}
 	if mod != nil && mod.Files.Len() > 0 {
 		if err := mod.Files.Write(mod.Dir); err != nil {
 			staged.Abort()
