@@ -314,9 +314,12 @@ func (s *Spec) locateValidationError(err error) error {
 
 func (s *Spec) located(leaf error, keys []string, origin *openapi3.Origin) *Error {
 	e := &Error{File: s.File, Pointer: strings.Join(keys, "."), Msg: leaf.Error()}
-	line, complete := findLine(s.Root, keys)
+	n, line, complete := findNode(s.Root, keys)
 	if complete {
 		e.Line = line
+		if more, l := narrow(n, e.Msg); more != nil {
+			e.Pointer, e.Line = strings.Join(append(keys, more...), "."), l
+		}
 		return e
 	}
 	if origin != nil && origin.Key != nil && origin.Key.Line > 0 {

@@ -76,6 +76,8 @@ func TestLoadBad(t *testing.T) {
 			`10: paths./b.get.operationId: duplicate operationId "a" (first used at `},
 		{"undeclared path parameter", head + "paths:\n  /pets/{id}:\n    get:\n      operationId: a\n      responses: {\"200\": {description: ok}}\n",
 			"5: paths./pets/{id}.get: operation GET /pets/{id} must define exactly all path parameters (missing: [id])"},
+		{"parameter in body", head + "paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - name: q\n          in: query\n          schema: {type: string}\n        - name: b\n          in: body\n          schema: {type: string}\n      responses: {\"200\": {description: ok}}\n",
+			`12: paths./a.get.parameters.1.in: parameter can't have 'in' value "body"`},
 		{"invalid type", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n:\n          type: strin\n",
 			`10: components.schemas.A.properties.n.type: invalid type "strin"`},
 		{"required not a list", head + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: yes\n",

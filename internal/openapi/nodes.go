@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -171,12 +172,18 @@ func lineOf(root *yaml.Node, keys []string) int {
 
 // findLine is lineOf that also tells whether the whole path was found.
 func findLine(root *yaml.Node, keys []string) (int, bool) {
+	_, line, ok := findNode(root, keys)
+	return line, ok
+}
+
+// findNode walks keys as findLine does and returns the node reached too.
+func findNode(root *yaml.Node, keys []string) (*yaml.Node, int, bool) {
 	n, line := root, root.Line
 	for i := 0; i < len(keys); {
 		if n.Kind == yaml.SequenceNode {
 			idx, err := strconv.Atoi(keys[i])
 			if err != nil || idx < 0 || idx >= len(n.Content) {
-				return line, false
+				return n, line, false
 			}
 			n = n.Content[idx]
 			line = n.Line
@@ -191,10 +198,70 @@ func findLine(root *yaml.Node, keys []string) (int, bool) {
 			}
 		}
 		if !found {
-			return line, false
+			return n, line, false
 		}
 	}
-	return line, true
+	return n, line, true
+}
+
+var quotedValue = regexp.MustCompile(`"([^"]+)"`)
+var quotedKey = regexp.MustCompile(`'([^']+)'`)
+
+// narrow finds, under n, the key a validation message is about, when the
+// message quotes its value ("in" value "body"): kin-openapi places such
+// errors at the operation or schema holding them. It returns the keys below
+// n and the line, or nil when the message names no single place.
+func narrow(n *yaml.Node, msg string) ([]string, int) {
+	var values []string
+	for _, m := range quotedValue.FindAllStringSubmatch(msg, -1) {
+		values = append(values, m[1])
+	}
+	if len(values) == 0 {
+		return nil, 0
+	}
+	var keyNames []string
+	for _, m := range quotedKey.FindAllStringSubmatch(msg, -1) {
+		keyNames = append(keyNames, m[1])
+	}
+	type hit struct {
+		path []string
+		line int
+		key  string
+	}
+	var hits []hit
+	var walk func(n *yaml.Node, path []string)
+	walk = func(n *yaml.Node, path []string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			pairs(n, func(k, v *yaml.Node) {
+				p := append(append([]string(nil), path...), k.Value)
+				if v.Kind == yaml.ScalarNode && slices.Contains(values, v.Value) {
+					hits = append(hits, hit{p, k.Line, k.Value})
+				}
+				walk(v, p)
+			})
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, append(append([]string(nil), path...), strconv.Itoa(i)))
+			}
+		}
+	}
+	walk(n, nil)
+	if len(keyNames) > 0 {
+		var named []hit
+		for _, h := range hits {
+			if slices.Contains(keyNames, h.key) {
+				named = append(named, h)
+			}
+		}
+		if len(named) > 0 {
+			hits = named
+		}
+	}
+	if len(hits) != 1 {
+		return nil, 0
+	}
+	return hits[0].path, hits[0].line
 }
 
 // resolveLocal follows a local JSON pointer (`#/a/b`) in root.
