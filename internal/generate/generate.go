@@ -131,9 +131,13 @@ func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 				return nil, nil, err
 			}
 			dir := filepath.Join(root, "applications", a)
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(SpecPath))); err != nil {
+			spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
+			if _, err := os.Stat(spec); err != nil {
 				if _, derr := os.Stat(dir); derr != nil {
 					return nil, nil, fmt.Errorf("applications/%s does not exist", a)
+				}
+				if _, lerr := os.Lstat(spec); lerr == nil {
+					return nil, nil, fmt.Errorf("applications/%s/%s: %w", a, SpecPath, err)
 				}
 				return nil, nil, fmt.Errorf("applications/%s has no %s to generate from", a, SpecPath)
 			}
@@ -161,7 +165,14 @@ func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 			continue
 		}
 		dir := filepath.Join(root, "applications", e.Name())
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(SpecPath))); err != nil {
+		spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
+		if _, err := os.Stat(spec); err != nil {
+			// A spec that is there but cannot be read (a symbolic link
+			// looping or leading nowhere, no permission) is an error, not an
+			// application without a spec.
+			if _, lerr := os.Lstat(spec); lerr == nil {
+				return nil, nil, fmt.Errorf("applications/%s/%s: %w", e.Name(), SpecPath, err)
+			}
 			continue
 		}
 		if names.ValidateApp(e.Name()) != nil {
