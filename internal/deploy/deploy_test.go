@@ -158,6 +158,7 @@ func TestBadInput(t *testing.T) {
 		{"alias bomb", app("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"), Deployment{}, vfile + `:\d+: aliases expand to more than`},
 		{"deployment is a number", app("harness:\n  deployment: 5\n"), Deployment{}, vfile + `:2: harness.deployment: expected a mapping, got the scalar "5"`},
 		{"service is a list", app("harness:\n  service: [a]\n"), Deployment{}, vfile + `:2: harness.service: expected a mapping, got a list`},
+		{"database settings a number", app("harness:\n  database:\n    auto: true\n    type: postgres\n    postgres: 5\n"), Deployment{}, vfile + `:5: harness.database.postgres: expected a mapping, got the scalar "5"`},
 		{"uppercase subdomain", app("harness:\n  subdomain: Web\n"), Deployment{}, vfile + `:2: harness.subdomain: `},
 		{"uppercase alias", app("harness:\n  aliases: [www, Shop]\n"), Deployment{}, vfile + `:2: harness.subdomain: "Shop"`},
 		{"bad port", app("harness:\n  deployment:\n    port: 99999\n"), Deployment{}, vfile + `:3: harness.deployment.port: `},

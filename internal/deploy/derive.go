@@ -106,6 +106,9 @@ func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
 			del(db, t)
 		}
 	}
+	if spec := child(db, typ); spec != nil && spec.Kind != yaml.MappingNode && spec.Tag != "!!null" {
+		return s.errAt(spec, "harness.database."+typ, "expected a mapping, got %s", kindName(spec))
+	}
 	if spec := child(db, typ); spec == nil || spec.Kind != yaml.MappingNode || scalar(child(spec, "image")) == "" && scalar(child(db, "image_ref")) == "" {
 		return s.errAt(child(db, "type"), "harness.database."+typ+".image", "no image for the %s database", typ)
 	}
