@@ -479,9 +479,13 @@ func (f *Field) WireField() string {
 	return "*" + f.Ref.WireBase()
 }
 
-// Tag is the field's JSON tag. A required nullable field is written as
-// null when nil, not left out.
+// Tag is the field's JSON tag. A required field is never left out: a
+// nullable one is written as null when nil, a list or map as empty (see
+// Empty).
 func (f *Field) Tag() string {
+	if f.Required && !f.Pointer {
+		return f.JSON
+	}
 	if f.NullRequired() {
 		return f.JSON
 	}
@@ -489,6 +493,57 @@ func (f *Field) Tag() string {
 		return f.JSON + ",omitempty"
 	}
 	return f.JSON
+}
+
+// Empty is the Go literal a required, non-nullable list, map or byte
+// string is written as when it is nil ([] or {} or "", not null), or ""
+// for the other fields.
+func (f *Field) Empty() string {
+	if !f.Required || f.Pointer || f.Ref.Nullable {
+		return ""
+	}
+	return emptyLit(f.Ref)
+}
+
+// Empty is the literal a nil response body of this type is sent as.
+func (r *Response) Empty() string {
+	if r.Kind != "json" || r.Ref.Nullable {
+		return ""
+	}
+	return emptyLit(r.Ref)
+}
+
+func emptyLit(r *Ref) string {
+	switch r.Kind {
+	case KArray, KMap:
+		return r.Base() + "{}"
+	case KPrim:
+		if r.Prim == "bytes" {
+			return "[]byte{}"
+		}
+	case KNamed:
+		if a := r.Named.Alias; r.Named.Kind == TAlias && !a.Nullable && emptyLit(a) != "" {
+			return r.Named.Name + "{}"
+		}
+	}
+	return ""
+}
+
+// Empties reports whether a struct has fields written by Empty.
+func (t *Type) Empties() bool {
+	for _, f := range t.Fields {
+		if f.Empty() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// NullOK reports whether the wire decoding takes null for the field
+// (as absent): a nullable field, a required one (absence is reported),
+// a union (its variants decide). Otherwise null is an error.
+func (f *Field) NullOK() bool {
+	return f.Ref.Nullable || f.Required || f.Ref.Kind == KNamed && f.Ref.Named.Kind == TUnion
 }
 
 // CheckRequired reports whether absence (or null) is an error.

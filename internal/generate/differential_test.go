@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,7 @@ type diffCase struct {
 	ID      string            `json:"id"`
 	App     string            `json:"app"`
 	Op      string            `json:"op"`
+	Path    string            `json:"-"`    // the operation's path in the spec
 	What    string            `json:"what"` // the constraint broken, "valid" for the baseline
 	Method  string            `json:"method"`
 	URL     string            `json:"url"` // path and query, base path included
@@ -66,7 +68,13 @@ type knownDifference struct {
 var knownDifferences = []knownDifference{
 	{regexp.MustCompile(`format (uri|hostname)`), "kin-openapi does not check uri/hostname formats (no validator is registered for them); the generated server does, as the spec asks"},
 	{regexp.MustCompile(`format (byte)`), "kin-openapi checks base64 with a loose regexp; the generated server decodes []byte with encoding/json (standard base64 only)"},
+	{regexp.MustCompile(`null \(optional, not nullable, with a default\)`), "kin-openapi is wrong here: when it sets defaults (openapi3filter's default, SkipSettingDefaults false) it replaces a property that is null, not only one that is absent, with its default, then validates the default; null is not a value of a non-nullable schema, and a default does not make it one"},
+	{regexp.MustCompile(`^body: trailing data$`), "kin-openapi is wrong here: openapi3filter's JSON body decoder reads one value with json.Decoder.Decode and ignores what follows it, so {...}garbage passes; a body is one JSON text (RFC 8259), and the generated server refuses the rest"},
 }
+
+// rawBody is a request body sent as it is, not encoded as JSON: a body
+// that no value encodes to (a value with data after it).
+type rawBody string
 
 func differenceFor(what string) string {
 	for _, k := range knownDifferences {
@@ -237,9 +245,18 @@ func (g *diffGen) operation(path, method string, item *openapi3.PathItem, op *op
 			r.body, r.hasBod = nil, false
 			add("body: missing required", r)
 		}
+		if !base.form && !base.text {
+			r := clone(base)
+			data, _ := json.Marshal(base.body)
+			r.body = rawBody(string(data) + "garbage")
+			add("body: trailing data", r)
+		}
 		for _, m := range g.mutations(body, base.body, 0) {
 			if base.form && strings.ContainsAny(strings.TrimPrefix(m.path, "."), ".[") {
 				continue // a form's fields are flat: nested values have no form encoding both sides share
+			}
+			if base.form && strings.HasPrefix(m.what, "integer with a zero fraction") {
+				continue // a form's numbers are text: "1.0" is not the JSON number this case is about
 			}
 			if _, ok := m.value.(string); base.text && !ok {
 				continue // text is a string whatever is sent: a value of another type has no text form
@@ -414,7 +431,7 @@ func (g *diffGen) build(path, method string, op *openapi3.Operation, opName, wha
 	if q := r.query.Encode(); q != "" {
 		u += "?" + q
 	}
-	c := diffCase{ID: fmt.Sprintf("%s/%d", g.app, len(g.cases)), App: g.app, Op: opName, What: what, Method: method, URL: u, Header: map[string]string{}}
+	c := diffCase{ID: fmt.Sprintf("%s/%d", g.app, len(g.cases)), App: g.app, Op: opName, Path: path, What: what, Method: method, URL: u, Header: map[string]string{}}
 	for k, v := range r.header {
 		c.Header[k] = v
 	}
@@ -434,6 +451,10 @@ func (g *diffGen) build(path, method string, op *openapi3.Operation, opName, wha
 		s := r.body.(string)
 		c.Body = &s
 		c.Header["Content-Type"] = "text/plain"
+	} else if raw, ok := r.body.(rawBody); r.hasBod && ok {
+		s := string(raw)
+		c.Body = &s
+		c.Header["Content-Type"] = "application/json"
 	} else if r.hasBod {
 		data, _ := json.Marshal(r.body)
 		s := string(data)
@@ -692,6 +713,11 @@ func (g *diffGen) mutations(s *openapi3.Schema, v any, depth int) []mutation {
 		add("type", "x")
 		if s.Type.Includes("integer") {
 			add("type (fraction)", 1.5)
+			// Not a broken constraint: an integer may be written with a
+			// zero fraction, and both sides must accept it.
+			if f, ok := v.(float64); ok {
+				add("integer with a zero fraction (valid)", json.Number(strconv.FormatFloat(f, 'f', -1, 64)+".0"))
+			}
 		}
 		if s.Min != nil {
 			m := *s.Min - 1
@@ -758,6 +784,33 @@ func (g *diffGen) mutations(s *openapi3.Schema, v any, depth int) []mutation {
 				out = append(out, mutation{path: "." + r, what: "missing required", value: c})
 			}
 		}
+		for _, r := range s.Required {
+			// Keys are case-sensitive: the property in capitals is another
+			// key, and the required one is missing.
+			other := strings.ToUpper(r)
+			if other == r {
+				other = strings.ToLower(r)
+			}
+			if x, ok := obj[r]; ok && other != r && s.Properties[other] == nil {
+				c := copyMap(obj)
+				delete(c, r)
+				c[other] = x
+				out = append(out, mutation{path: "." + r, what: "key in another case", value: c})
+			}
+		}
+		for _, n := range names {
+			ps := s.Properties[n].Value
+			if _, ok := obj[n]; !ok || slices.Contains(s.Required, n) || ps.Nullable || ps.Type.Includes("null") || len(ps.OneOf)+len(ps.AnyOf) > 0 {
+				continue
+			}
+			c := copyMap(obj)
+			c[n] = nil
+			what := "null (optional, not nullable)"
+			if ps.Default != nil {
+				what = "null (optional, not nullable, with a default)"
+			}
+			out = append(out, mutation{path: "." + n, what: what, value: c})
+		}
 		if ap := s.AdditionalProperties.Has; ap != nil && !*ap {
 			c := copyMap(obj)
 			c["zzUnknown"] = 1
@@ -776,8 +829,8 @@ func (g *diffGen) mutations(s *openapi3.Schema, v any, depth int) []mutation {
 			}
 		}
 	}
-	if len(out) > 40 {
-		out = out[:40]
+	if len(out) > 60 {
+		out = out[:60]
 	}
 	return out
 }

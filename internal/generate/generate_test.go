@@ -124,12 +124,14 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	}
 	checkGofmt(t, root)
 	diff := prepareDifferential(t, root, diffApps)
+	zero := prepareZeroAnswers(t, root, diffApps)
 	goCmd(t, root, "vet", "./...")
 	// Tests run where there are tests: the round trips, the differential
-	// runner and the scaffolded service tests; vet above already
-	// type-checked the rest.
-	goCmdEnv(t, root, []string{"DIFF_OUT=" + diff.out}, "test", "-count=1", "./roundtrip", "./difftest", "./applications/samples/backend/service", "./applications/pets/backend/service")
+	// and zero-answer runners and the scaffolded service tests; vet above
+	// already type-checked the rest.
+	goCmdEnv(t, root, []string{"DIFF_OUT=" + diff.out, "ZERO_OUT=" + zero.out}, "test", "-count=1", "./roundtrip", "./difftest", "./zerotest", "./applications/samples/backend/service", "./applications/pets/backend/service")
 	diff.check(t)
+	zero.check(t)
 }
 
 // checkGofmt: every Go file generated is as gofmt prints it. Pieces are

@@ -31,10 +31,32 @@ type wireNewPet struct {
 	PhotoURLs  []string           `json:"photoUrls"`
 	Status     *Status            `json:"status"`
 	Tag        *string            `json:"tag"`
+	nulls      []string           // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewPet) UnmarshalJSON(b []byte) error {
+	o, err := readObject(b)
+	if err != nil {
+		return err
+	}
+	o.field("age", &w.Age, true)
+	o.field("attributes", &w.Attributes, false)
+	o.field("born", &w.Born, false)
+	o.field("name", &w.Name, true)
+	o.field("owner", &w.Owner, true)
+	o.field("photoUrls", &w.PhotoURLs, false)
+	o.field("status", &w.Status, false)
+	o.field("tag", &w.Tag, false)
+	w.nulls = o.nulls
+	return o.err
 }
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
 func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
+	for _, k := range w.nulls {
+		errs.add(join(p, k), "must not be null")
+	}
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")
 	} else {
@@ -110,12 +132,28 @@ type NewPetOwner struct {
 // wireNewPetOwner is NewPetOwner as decoded: every field optional, so that
 // absence is seen and reported.
 type wireNewPetOwner struct {
-	Email *string `json:"email"`
-	Since *string `json:"since"`
+	Email *string  `json:"email"`
+	Since *string  `json:"since"`
+	nulls []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewPetOwner) UnmarshalJSON(b []byte) error {
+	o, err := readObject(b)
+	if err != nil {
+		return err
+	}
+	o.field("email", &w.Email, true)
+	o.field("since", &w.Since, false)
+	w.nulls = o.nulls
+	return o.err
 }
 
 // decodeNewPetOwner fills m from w, reporting what is invalid into errs.
 func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList, m *NewPetOwner) {
+	for _, k := range w.nulls {
+		errs.add(join(p, k), "must not be null")
+	}
 	if w.Email == nil {
 		errs.add(join(p, "email"), "is required")
 	} else {
@@ -150,8 +188,18 @@ type Pet struct {
 
 // PetPage is a schema of the API.
 type PetPage struct {
-	Items []Pet   `json:"items,omitempty"`
+	Items []Pet   `json:"items"`
 	Next  *string `json:"next,omitempty"`
+}
+
+// MarshalJSON writes the properties, a required list or map
+// as [] or {} when it is nil (never left out).
+func (m PetPage) MarshalJSON() ([]byte, error) {
+	type plain PetPage
+	if m.Items == nil {
+		m.Items = []Pet{}
+	}
+	return json.Marshal(plain(m))
 }
 
 // Problem is a schema of the API.

@@ -3,7 +3,6 @@
 package pets
 
 import (
-	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -62,7 +61,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Body = r.MultipartForm
 		var wire wireAddDocumentBody
-		if err := json.Unmarshal(multipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
+		if err := decodeJSON(multipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
 			h.badBody(w, r, err)
 			return
 		}
@@ -94,12 +93,28 @@ type AddDocumentBody struct {
 // wireAddDocumentBody is AddDocumentBody as decoded: every field optional, so that
 // absence is seen and reported.
 type wireAddDocumentBody struct {
-	File  *string `json:"file"`
-	Title *string `json:"title"`
+	File  *string  `json:"file"`
+	Title *string  `json:"title"`
+	nulls []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireAddDocumentBody) UnmarshalJSON(b []byte) error {
+	o, err := readObject(b)
+	if err != nil {
+		return err
+	}
+	o.field("file", &w.File, false)
+	o.field("title", &w.Title, false)
+	w.nulls = o.nulls
+	return o.err
 }
 
 // decodeAddDocumentBody fills m from w, reporting what is invalid into errs.
 func decodeAddDocumentBody(w *wireAddDocumentBody, p string, errs *errorList, m *AddDocumentBody) {
+	for _, k := range w.nulls {
+		errs.add(join(p, k), "must not be null")
+	}
 	if w.File != nil {
 		m.File = w.File
 	}
