@@ -3,6 +3,7 @@
 package pets
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -225,6 +226,158 @@ func checkFormat(format, s string) string {
 		}
 	}
 	return ""
+}
+
+// decodeJSON decodes data, one JSON value and nothing after it, into the
+// wire value v. Integer fields accept numbers written with a zero fraction
+// or an exponent (1.0, 2e3), as JSON Schema does: encoding/json would not.
+func decodeJSON(data []byte, v any) error {
+	return json.Unmarshal(integralNumbers(data), v)
+}
+
+// integralNumbers rewrites the numbers of a JSON text that have a fraction
+// or an exponent but an integer value as integers; floats read them the same
+// either way. It returns data itself when there is nothing to rewrite.
+func integralNumbers(data []byte) []byte {
+	if bytes.IndexAny(data, ".eE") < 0 {
+		return data
+	}
+	var out []byte
+	done := 0 // data[done:] is not in out yet
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case c == '-' || '0' <= c && c <= '9':
+			j := i
+			for j < len(data) && strings.IndexByte("+-.0123456789eE", data[j]) >= 0 {
+				j++
+			}
+			if n, ok := integerText(data[i:j]); ok {
+				out = append(append(out, data[done:i]...), n...)
+				done = j
+			}
+			i = j - 1
+		}
+	}
+	if out == nil {
+		return data
+	}
+	return append(out, data[done:]...)
+}
+
+// integerText returns the integer a JSON number with a fraction or an
+// exponent stands for, if it is one of at most 20 digits (larger ones fit
+// no Go integer: they are left for decoding to refuse).
+func integerText(num []byte) ([]byte, bool) {
+	s := string(num)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	whole, frac, hasFrac := strings.Cut(mant, ".")
+	if !hasFrac && !hasExp || !digitsOnly(whole) || len(whole) > 1 && whole[0] == '0' || hasFrac && !digitsOnly(frac) {
+		return nil, false
+	}
+	shift := 0
+	if hasExp {
+		e := strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
+		if !digitsOnly(e) || len(e) > 4 {
+			return nil, false
+		}
+		shift, _ = strconv.Atoi(e)
+		if strings.HasPrefix(exp, "-") {
+			shift = -shift
+		}
+	}
+	digits := whole + frac
+	point := len(whole) + shift // the decimal point's place in digits
+	if point < 0 {
+		point = 0
+	}
+	if strings.Trim(digits[min(point, len(digits)):], "0") != "" {
+		return nil, false // a fraction that is not zero
+	}
+	if point > len(digits) {
+		digits += strings.Repeat("0", point-len(digits))
+	}
+	n := strings.TrimLeft(digits[:point], "0")
+	if len(n) > 20 {
+		return nil, false
+	}
+	if n == "" {
+		return []byte("0"), true
+	}
+	if neg {
+		n = "-" + n
+	}
+	return []byte(n), true
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// objectReader reads the members of a JSON object by their exact keys:
+// encoding/json matches struct fields regardless of case, and {"NAME": 1}
+// is not {"name": 1}.
+type objectReader struct {
+	members map[string]json.RawMessage // the members not read yet
+	nulls   []string                   // the members that were null but may not be
+	err     error
+}
+
+func readObject(b []byte) (*objectReader, error) {
+	o := &objectReader{}
+	if err := json.Unmarshal(b, &o.members); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// field decodes the member key, if present, into dst. A null that the
+// property does not allow is noted in nulls, not decoded.
+func (o *objectReader) field(key string, dst any, nullOK bool) {
+	raw, ok := o.members[key]
+	if !ok {
+		return
+	}
+	delete(o.members, key)
+	if o.err != nil {
+		return
+	}
+	if !nullOK && string(raw) == "null" {
+		o.nulls = append(o.nulls, key)
+		return
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		if e, ok := err.(*json.UnmarshalTypeError); ok {
+			if e.Field == "" {
+				e.Field = key
+			} else {
+				e.Field = key + "." + e.Field
+			}
+		}
+		o.err = err
+	}
+}
+
+// discriminator returns the string member key of a JSON object, or "".
+func discriminator(b []byte, key string) string {
+	var members map[string]json.RawMessage
+	var s string
+	if json.Unmarshal(b, &members) != nil || json.Unmarshal(members[key], &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // jsonReason explains a body that is not the JSON the operation expects.

@@ -21,10 +21,28 @@ type wireNewPet struct {
 	Name      *string  `json:"name"`
 	PhotoURLs []string `json:"photoUrls"`
 	Tag       *string  `json:"tag"`
+	nulls     []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewPet) UnmarshalJSON(b []byte) error {
+	o, err := readObject(b)
+	if err != nil {
+		return err
+	}
+	o.field("age", &w.Age, true)
+	o.field("name", &w.Name, true)
+	o.field("photoUrls", &w.PhotoURLs, false)
+	o.field("tag", &w.Tag, false)
+	w.nulls = o.nulls
+	return o.err
 }
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
 func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
+	for _, k := range w.nulls {
+		errs.add(join(p, k), "must not be null")
+	}
 	if w.Age == nil {
 		errs.add(join(p, "age"), "is required")
 	} else {

@@ -3,6 +3,7 @@
 package samples
 
 import (
+	"encoding/json"
 	"unicode/utf8"
 )
 
@@ -15,8 +16,18 @@ type Item struct {
 
 // ItemPage is a schema of the API.
 type ItemPage struct {
-	Items []Item `json:"items,omitempty"`
+	Items []Item `json:"items"`
 	Total int64  `json:"total"`
+}
+
+// MarshalJSON writes the properties, a required list or map
+// as [] or {} when it is nil (never left out).
+func (m ItemPage) MarshalJSON() ([]byte, error) {
+	type plain ItemPage
+	if m.Items == nil {
+		m.Items = []Item{}
+	}
+	return json.Marshal(plain(m))
 }
 
 // NewItem is a schema of the API.
@@ -28,12 +39,28 @@ type NewItem struct {
 // wireNewItem is NewItem as decoded: every field optional, so that
 // absence is seen and reported.
 type wireNewItem struct {
-	Name *string  `json:"name"`
-	Tags []string `json:"tags"`
+	Name  *string  `json:"name"`
+	Tags  []string `json:"tags"`
+	nulls []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewItem) UnmarshalJSON(b []byte) error {
+	o, err := readObject(b)
+	if err != nil {
+		return err
+	}
+	o.field("name", &w.Name, true)
+	o.field("tags", &w.Tags, false)
+	w.nulls = o.nulls
+	return o.err
 }
 
 // decodeNewItem fills m from w, reporting what is invalid into errs.
 func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
+	for _, k := range w.nulls {
+		errs.add(join(p, k), "must not be null")
+	}
 	if w.Name == nil {
 		errs.add(join(p, "name"), "is required")
 	} else {

@@ -149,13 +149,18 @@ func (h *handler) requestBody(w http.ResponseWriter, r *http.Request, contentTyp
 }
 
 // readJSON decodes a JSON request body into wire. When the body is missing
-// but required, has another content type, is too large or is not JSON, it
-// answers the request itself and reports !ok.
+// but required, has another content type, is too large or is not one JSON
+// value (trailing data included), it answers the request itself and
+// reports !ok.
 func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType string, required bool, wire any) (present, ok bool) {
 	if present, ok = h.requestBody(w, r, contentType, required); !present {
 		return present, ok
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.maxBody)).Decode(wire); err != nil {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err == nil {
+		err = decodeJSON(data, wire)
+	}
+	if err != nil {
 		if !h.tooLarge(w, r, err) {
 			h.badBody(w, r, err)
 		}
@@ -208,7 +213,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request, kinds map[str
 	if !ok {
 		return false, false
 	}
-	if err := json.Unmarshal(formJSON(vals, kinds), wire); err != nil {
+	if err := decodeJSON(formJSON(vals, kinds), wire); err != nil {
 		h.badBody(w, r, err)
 		return false, false
 	}
