@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/internal/helmcheck"
 )
 
@@ -116,6 +117,21 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		warn(w)
 	}
 
+	if !d.DryRun {
+		// A run killed while writing leaves its staging folder, or the
+		// previous chart it was about to replace, beside OUT/helm.
+		patterns := []string{".harness-helm-*"}
+		if _, err := os.Stat(filepath.Join(output, "helm")); err == nil {
+			patterns = append(patterns, "helm.old-*")
+		}
+		removed, err := fileset.RemoveStale(output, patterns...)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range removed {
+			fmt.Fprintf(errw, "note: removed %s, left by an interrupted run\n", r)
+		}
+	}
 	stage, err := os.MkdirTemp(stageDir(output, d.DryRun), ".harness-helm-*")
 	if err != nil {
 		return nil, fmt.Errorf("stage chart: %w", err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/harness-sh/harness/internal/yamlmerge"
 )
@@ -186,4 +187,32 @@ func WriteFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
 		return err
 	}
 	return os.Rename(f.Name(), name)
+}
+
+// StaleAfter is how old a staging folder must be to count as left behind by
+// a run that was killed: a live run stages for seconds, not minutes.
+const StaleAfter = 10 * time.Minute
+
+// RemoveStale removes the folders of parent matching one of the glob
+// patterns (staging folders of interrupted runs) that are older than
+// StaleAfter, and returns the paths it removed.
+func RemoveStale(parent string, patterns ...string) ([]string, error) {
+	var removed []string
+	for _, pat := range patterns {
+		matches, err := filepath.Glob(filepath.Join(parent, pat))
+		if err != nil {
+			return removed, err
+		}
+		for _, m := range matches {
+			st, err := os.Lstat(m)
+			if err != nil || !st.IsDir() || time.Since(st.ModTime()) < StaleAfter {
+				continue
+			}
+			if err := os.RemoveAll(m); err != nil {
+				return removed, fmt.Errorf("remove %s, left by an interrupted run: %w", m, err)
+			}
+			removed = append(removed, m)
+		}
+	}
+	return removed, nil
 }
