@@ -561,6 +561,7 @@ var stdImports = map[string]string{
 	"maps": "maps", "math": "math", "mail": "net/mail", "mime": "mime", "multipart": "mime/multipart", "net": "net", "http": "net/http",
 	"url": "net/url", "os": "os", "regexp": "regexp", "slices": "slices", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
 	"time": "time", "utf8": "unicode/utf8", "signal": "os/signal", "syscall": "syscall", "testing": "testing",
+	"sync": "sync", "debug": "runtime/debug",
 }
 
 // finish adds the imports the code uses and formats it. Templates never

@@ -13,7 +13,8 @@ import (
 // API is the pets service: one method per operation of the spec. A
 // method receives a decoded, validated request and returns one of the
 // operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError its status, anything else 500).
+// *StatusError its status, anything else 500). A panic answers 500 and is
+// logged; the server goes on serving.
 type API interface {
 	// CreatePet serves POST /pets
 	CreatePet(ctx context.Context, req CreatePetRequest) (CreatePetResponse, error)

@@ -36,6 +36,7 @@ func (v CreatePet400Response) answerCreatePet() response {
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
 	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {

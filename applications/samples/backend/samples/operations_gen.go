@@ -36,6 +36,7 @@ func (v CreateItem400Response) answerCreateItem() response {
 }
 
 func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "CreateItem")
 	var req CreateItemRequest
 	var wire wireNewItem
 	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
@@ -86,6 +87,7 @@ func (v GetItem404Response) answerGetItem() response {
 }
 
 func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "GetItem")
 	var req GetItemRequest
 	perrs := &errorList{}
 	perrs.in = "path"
@@ -131,6 +133,7 @@ func (v ListItems200JSONResponse) answerListItems() response {
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "ListItems")
 	var req ListItemsRequest
 	perrs := &errorList{}
 	query := r.URL.Query()
@@ -187,6 +190,7 @@ func (v Live200JSONResponse) answerLive() response {
 }
 
 func (h *handler) handleLive(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "Live")
 	var req LiveRequest
 	resp, err := h.api.Live(r.Context(), req)
 	if resp == nil || err != nil {
@@ -216,6 +220,7 @@ func (v Ping200JSONResponse) answerPing() response {
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "Ping")
 	var req PingRequest
 	resp, err := h.api.Ping(r.Context(), req)
 	if resp == nil || err != nil {
@@ -254,6 +259,7 @@ func (v Ready503Response) answerReady() response {
 }
 
 func (h *handler) handleReady(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "Ready")
 	var req ReadyRequest
 	resp, err := h.api.Ready(r.Context(), req)
 	if resp == nil || err != nil {

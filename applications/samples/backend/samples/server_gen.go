@@ -3,9 +3,11 @@
 package samples
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -13,9 +15,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // BasePath is the path prefix of every operation (the first server's path).
@@ -24,7 +28,8 @@ const BasePath = "/api"
 // ErrNotImplemented makes the handler answer 501 Not Implemented.
 var ErrNotImplemented = errors.New("not implemented")
 
-// StatusError makes the handler answer Status with Message.
+// StatusError makes the handler answer Status with Message. A Status
+// outside 200–599 answers 500.
 type StatusError struct {
 	Status  int
 	Message string
@@ -115,20 +120,74 @@ func (h *handler) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) specJSON(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(SpecJSON)
+	_ = writeBody(w, http.StatusOK, "application/json", SpecJSON)
 }
 
 func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/yaml")
-	_, _ = w.Write(SpecYAML)
+	_ = writeBody(w, http.StatusOK, "application/yaml", SpecYAML)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+// buffers hold JSON answers while they are encoded, so that a value that
+// cannot be encoded answers 500 rather than a truncated success, and every
+// answer carries its Content-Length.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// encodeJSON encodes v into a pooled buffer; release gives it back.
+func encodeJSON(v any) (*bytes.Buffer, error) {
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		release(buf)
+		return nil, err
+	}
+	return buf, nil
 }
+
+func release(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 { // a rare large answer is not kept
+		buffers.Put(buf)
+	}
+}
+
+// writeJSON answers status with v, a value of the handler's own that
+// always encodes.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf, err := encodeJSON(v)
+	if err != nil {
+		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
+		return
+	}
+	_ = writeBody(w, status, "application/json", buf.Bytes())
+	release(buf)
+}
+
+// internalError is the body of a 500, as writeJSON encodes it.
+var internalError = []byte(`{"message":"internal error"}` + "\n")
+
+// writeBody answers status with body, giving its Content-Length; statuses
+// that have no body (204, 304) send none. The error is the body's writing.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) error {
+	if status == http.StatusNoContent || status == http.StatusNotModified {
+		w.WriteHeader(status)
+		return nil
+	}
+	hdr := w.Header()
+	if contentType != "" {
+		hdr.Set("Content-Type", contentType)
+	}
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if len(body) == 0 {
+		return nil
+	}
+	_, err := w.Write(body)
+	return err
+}
+
+// validStatus reports whether an operation may answer with code: a final
+// status (net/http would send a 1xx as an informational answer followed by
+// 200, and panics below 100).
+func validStatus(code int) bool { return code >= 200 && code <= 599 }
 
 // requestBody reports whether the request has a body. When a required one
 // is missing, or its content type is not contentType, it answers the
@@ -434,34 +493,61 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, op string, err er
 	switch {
 	case errors.Is(err, ErrNotImplemented):
 		writeJSON(w, http.StatusNotImplemented, map[string]string{"message": op + " is not implemented"})
-	case errors.As(err, &se):
+	case errors.As(err, &se) && validStatus(se.Status):
 		writeJSON(w, se.Status, map[string]string{"message": se.Message})
 	case err != nil:
-		h.log.ErrorContext(r.Context(), "operation failed", "operation", op, "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
+		h.log.ErrorContext(r.Context(), "operation failed", "operation", op, "method", r.Method, "path", r.URL.Path, "err", err)
+		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
 	default:
-		h.log.ErrorContext(r.Context(), "operation returned no response", "operation", op)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
+		h.log.ErrorContext(r.Context(), "operation returned no response", "operation", op, "method", r.Method, "path", r.URL.Path)
+		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
 	}
 }
 
-// send writes an operation's answer.
+// recoverPanic, deferred by each operation's handler, answers a panic of the
+// operation (the API's method, Options.Authenticate, the encoding of its
+// answer) with 500 and logs it, so that the server keeps serving.
+// http.ErrAbortHandler is panicked again: it asks net/http to abort.
+func (h *handler) recoverPanic(w http.ResponseWriter, r *http.Request, op string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	h.log.ErrorContext(r.Context(), "operation panicked", "operation", op, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
+}
+
+// send writes an operation's answer. Its body is encoded before anything
+// is written: when it cannot be, or the status is not one to answer with,
+// the answer is 500.
 func (h *handler) send(w http.ResponseWriter, r *http.Request, op string, a response) {
+	if !validStatus(a.status) {
+		h.log.ErrorContext(r.Context(), "operation answered an invalid status", "operation", op, "method", r.Method, "path", r.URL.Path, "status", a.status)
+		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
+		return
+	}
+	body := a.bytes
+	var buf *bytes.Buffer
+	if a.isJSON {
+		var err error
+		if buf, err = encodeJSON(a.json); err != nil {
+			h.log.ErrorContext(r.Context(), "encoding the response failed", "operation", op, "method", r.Method, "path", r.URL.Path, "err", err)
+			_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
+			return
+		}
+		body = buf.Bytes()
+	}
 	for k, vs := range a.header {
 		w.Header()[k] = vs
 	}
-	if a.contentType != "" {
-		w.Header().Set("Content-Type", a.contentType)
-	}
-	w.WriteHeader(a.status)
-	var err error
-	if a.isJSON {
-		err = json.NewEncoder(w).Encode(a.json)
-	} else if len(a.bytes) > 0 {
-		_, err = w.Write(a.bytes)
-	}
-	if err != nil {
+	if err := writeBody(w, a.status, a.contentType, body); err != nil {
 		h.log.WarnContext(r.Context(), "writing the response failed", "operation", op, "err", err)
+	}
+	if buf != nil {
+		release(buf)
 	}
 }
 

@@ -31,6 +31,7 @@ func (v AddDocument200TextResponse) answerAddDocument() response {
 }
 
 func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "AddDocument")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
@@ -145,6 +146,7 @@ func (v AddNote200TextResponse) answerAddNote() response {
 }
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "AddNote")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
@@ -210,6 +212,7 @@ func (v CreatePet400JSONResponse) answerCreatePet() response {
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
 	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
@@ -251,6 +254,7 @@ func (v DeletePet204Response) answerDeletePet() response {
 }
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "DeletePet")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
@@ -313,6 +317,7 @@ func (v GetPet404Response) answerGetPet() response {
 }
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "GetPet")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
@@ -376,6 +381,7 @@ func (v ListPetsDefaultJSONResponse) answerListPets() response {
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "ListPets")
 	var req ListPetsRequest
 	perrs := &errorList{}
 	query := r.URL.Query()
@@ -463,6 +469,7 @@ func (v UpdatePet412Response) answerUpdatePet() response {
 }
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "UpdatePet")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
@@ -531,6 +538,7 @@ func (v UploadPhoto204Response) answerUploadPhoto() response {
 }
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
+	defer h.recoverPanic(w, r, "UploadPhoto")
 	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
 	if !ok {
 		return
