@@ -330,28 +330,107 @@ func digitsOnly(s string) bool {
 // encoding/json matches struct fields regardless of case, and {"NAME": 1}
 // is not {"name": 1}.
 type objectReader struct {
-	members map[string]json.RawMessage // the members not read yet
-	nulls   []string                   // the members that were null but may not be
+	members []member // in document order
+	nulls   []string // the members that were null but may not be
 	err     error
 }
 
+// member is one key and value of an object; key is the key's text between
+// its quotes when it has no escapes (compared without allocating), else
+// the key unescaped.
+type member struct {
+	key  []byte
+	raw  json.RawMessage
+	read bool
+}
+
+// readObject splits an object into its members. b is one JSON value that
+// encoding/json has already checked (it checks the whole input before it
+// calls an UnmarshalJSON), so the scan trusts its syntax; anything but an
+// object takes encoding/json's own path for its error.
 func readObject(b []byte) (*objectReader, error) {
-	o := &objectReader{}
-	if err := json.Unmarshal(b, &o.members); err != nil {
-		return nil, err
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, err
+		}
+		return &objectReader{}, nil
+	}
+	o := &objectReader{members: make([]member, 0, 8)}
+	for i = skipSpace(b, i+1); i < len(b) && b[i] != '}'; i = skipSpace(b, i) {
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		end := skipValue(b, i) // the key, a string
+		key := b[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var s string
+			if err := json.Unmarshal(b[i:end], &s); err != nil {
+				return nil, err
+			}
+			key = []byte(s)
+		}
+		i = skipSpace(b, end)
+		i = skipSpace(b, i+1) // the colon
+		end = skipValue(b, i)
+		o.members = append(o.members, member{key: key, raw: b[i:end]})
+		i = end
 	}
 	return o, nil
 }
 
-// field decodes the member key, if present, into dst. A null that the
-// property does not allow is noted in nulls, not decoded.
-func (o *objectReader) field(key string, dst any, nullOK bool) {
-	raw, ok := o.members[key]
-	if !ok {
-		return
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
 	}
-	delete(o.members, key)
-	if o.err != nil {
+	return i
+}
+
+// skipValue returns the end of the (valid) JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i // the end of the object holding a scalar
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// field decodes the member key, if present, into dst (the last one when a
+// key repeats, as encoding/json does). A null that the property does not
+// allow is noted in nulls, not decoded.
+func (o *objectReader) field(key string, dst any, nullOK bool) {
+	var raw json.RawMessage
+	for i := range o.members {
+		if m := &o.members[i]; string(m.key) == key {
+			m.read, raw = true, m.raw
+		}
+	}
+	if raw == nil || o.err != nil {
 		return
 	}
 	if !nullOK && string(raw) == "null" {
@@ -368,6 +447,17 @@ func (o *objectReader) field(key string, dst any, nullOK bool) {
 		}
 		o.err = err
 	}
+}
+
+// rest returns the members no field read, by key.
+func (o *objectReader) rest() map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage)
+	for _, x := range o.members {
+		if !x.read {
+			m[string(x.key)] = x.raw
+		}
+	}
+	return m
 }
 
 // discriminator returns the string member key of a JSON object, or "".
