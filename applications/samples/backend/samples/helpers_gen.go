@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The patterns of the spec, compiled once.
@@ -437,6 +438,9 @@ func (o *objectReader) field(key string, dst any, nullOK bool) {
 		o.nulls = append(o.nulls, key)
 		return
 	}
+	if decodeScalar(raw, dst) {
+		return
+	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		if e, ok := err.(*json.UnmarshalTypeError); ok {
 			if e.Field == "" {
@@ -447,6 +451,46 @@ func (o *objectReader) field(key string, dst any, nullOK bool) {
 		}
 		o.err = err
 	}
+}
+
+// decodeScalar decodes the commonest members, plain strings and numbers
+// into pointer fields, as encoding/json would, without its set-up for each
+// call; it reports false for anything else (escapes, invalid UTF-8, null,
+// other types, numbers out of range), which json.Unmarshal then decodes or
+// explains.
+func decodeScalar(raw []byte, dst any) bool {
+	switch d := dst.(type) {
+	case **string:
+		if len(raw) < 2 || raw[0] != '"' || bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw) {
+			return false
+		}
+		v := string(raw[1 : len(raw)-1])
+		*d = &v
+	case **int64:
+		v, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil {
+			return false
+		}
+		*d = &v
+	case **int32:
+		v, err := strconv.ParseInt(string(raw), 10, 32)
+		if err != nil {
+			return false
+		}
+		v32 := int32(v)
+		*d = &v32
+	case **bool:
+		switch string(raw) {
+		case "true", "false":
+			v := raw[0] == 't'
+			*d = &v
+		default:
+			return false
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // rest returns the members no field read, by key.
