@@ -66,6 +66,11 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 	}
 	for _, name := range s.included {
 		a := s.apps[name]
+		// A subchart's Chart.yaml may come from any root that has the app.
+		isChart := slices.ContainsFunc(a.dirs, func(d string) bool {
+			_, err := os.Stat(filepath.Join(d, "deploy", "charts", "Chart.yaml"))
+			return err == nil
+		})
 		for _, appDir := range a.dirs {
 			for _, part := range []struct{ src, dst string }{
 				{"deploy/templates", "templates/" + name},
@@ -75,7 +80,7 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 				src := filepath.Join(appDir, filepath.FromSlash(part.src))
 				if part.src == "deploy/charts" {
 					if _, err := os.Stat(src); err == nil {
-						if !exists(filepath.Join(src, "Chart.yaml")) && !exists(filepath.Join(dir, part.dst, "Chart.yaml")) && !slices.ContainsFunc(a.dirs, func(d string) bool { return exists(filepath.Join(d, "deploy", "charts", "Chart.yaml")) }) {
+						if !isChart {
 							s.warnf("%s: no Chart.yaml, not a subchart: left out", src)
 							continue
 						}
@@ -172,47 +177,31 @@ func isEnvVariant(rel string, envs []string) bool {
 func (s *solution) mergeTree(src, dst string) error {
 	return walkFiles(src, func(rel string, data []byte) error {
 		target := filepath.Join(dst, filepath.FromSlash(rel))
-		ext := filepath.Ext(rel)
-		if !mergeable(ext) {
+		merge := yamlmerge.ForFile(rel)
+		if merge == nil {
 			return writeFile(target, data)
 		}
 		if old, err := os.ReadFile(target); err == nil {
-			data = s.mergeFile(filepath.Join(src, rel), old, data)
+			data = s.mergeFile(merge, filepath.Join(src, rel), old, data)
 		}
+		ext := filepath.Ext(rel)
 		for _, e := range s.d.Envs {
 			variant := filepath.Join(src, filepath.FromSlash(strings.TrimSuffix(rel, ext)+"-"+e+ext))
 			if v, err := os.ReadFile(variant); err == nil {
-				data = s.mergeFile(variant, data, v)
+				data = s.mergeFile(merge, variant, data, v)
 			}
 		}
 		return writeFile(target, data)
 	})
 }
 
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-func mergeable(ext string) bool {
-	switch strings.ToLower(ext) {
-	case ".yaml", ".yml", ".json":
-		return true
-	}
-	return false
-}
-
 // mergeFile merges overlay, read from path, over base; a template or a file
 // that does not parse replaces base (the latter with a warning).
-func (s *solution) mergeFile(path string, base, overlay []byte) []byte {
+func (s *solution) mergeFile(merge func(base, overlay []byte) ([]byte, error), path string, base, overlay []byte) []byte {
 	// A Helm template may parse as YAML ("{{ x }}" is a flow mapping), but
 	// merging it would make nonsense of it.
 	if bytes.Contains(base, []byte("{{")) || bytes.Contains(overlay, []byte("{{")) {
 		return overlay
-	}
-	merge := yamlmerge.YAML
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		merge = yamlmerge.JSON
 	}
 	merged, err := merge(base, overlay)
 	if err != nil {

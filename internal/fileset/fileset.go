@@ -11,7 +11,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/harness-sh/harness/internal/yamlmerge"
@@ -70,18 +69,12 @@ func (s *Set) Merge(name string, data []byte, mode fs.FileMode) error {
 		s.Put(name, data, mode)
 		return nil
 	}
-	var merged []byte
-	var err error
-	switch strings.ToLower(path.Ext(name)) {
-	case ".yaml", ".yml":
-		merged, err = yamlmerge.YAML(old.Data, data)
-	case ".json":
-		merged, err = yamlmerge.JSON(old.Data, data)
-	default:
-		merged = data
-	}
-	if err != nil {
-		return fmt.Errorf("merge %s: %w", name, err)
+	merged := data
+	if merge := yamlmerge.ForFile(name); merge != nil {
+		var err error
+		if merged, err = merge(old.Data, data); err != nil {
+			return fmt.Errorf("merge %s: %w", name, err)
+		}
 	}
 	if mode == 0 {
 		mode = old.Mode

@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -84,6 +86,19 @@ func YAML(base, overlay []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ForFile returns the merge for a file by its name's extension: YAML for
+// .yaml and .yml, JSON for .json, nil for any other file, which replaces
+// rather than merges.
+func ForFile(name string) func(base, overlay []byte) ([]byte, error) {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml":
+		return YAML
+	case ".json":
+		return JSON
+	}
+	return nil
 }
 
 // JSON merges two JSON documents. Keys come out sorted, indented by two spaces.

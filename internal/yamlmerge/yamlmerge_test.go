@@ -48,3 +48,26 @@ func TestErrors(t *testing.T) {
 		t.Error("broken overlay accepted")
 	}
 }
+
+func TestForFile(t *testing.T) {
+	for name, want := range map[string]string{
+		"values.yaml": "a: 1\nb: 2\n", "deploy/x.YML": "a: 1\nb: 2\n", "c.json": "{\n  \"a\": 1,\n  \"b\": 2\n}\n",
+		"script.sh": "", "Dockerfile": "", "values.yaml.tmpl": "",
+	} {
+		merge := ForFile(name)
+		if want == "" {
+			if merge != nil {
+				t.Errorf("%s: merged, want replaced", name)
+			}
+			continue
+		}
+		base, overlay := "a: 1\n", "b: 2\n"
+		if want[0] == '{' {
+			base, overlay = `{"a": 1}`, `{"b": 2}`
+		}
+		got, err := merge([]byte(base), []byte(overlay))
+		if err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v; want %q", name, got, err, want)
+		}
+	}
+}
