@@ -22,17 +22,23 @@ func sha1hex(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// notMapping reports a value given where harness expects a mapping and
+// would otherwise replace it silently with one (absent or null is fine).
+func notMapping(n *yaml.Node) bool {
+	return n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null"
+}
+
 // derive fills in what CloudHarness derives for an application: its name,
 // the names of its deployment, service and database, its image and task
 // images; and checks the values that would otherwise fail deep in the chart.
 func (s *solution) derive(a *app) error {
 	v := a.node
-	if n := child(v, "harness"); n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null" {
+	if n := child(v, "harness"); notMapping(n) {
 		return s.errAt(n, "harness", "a mapping of the application's settings, not %s", kindName(n))
 	}
 	// Derivation fills these in; a scalar there would be silently replaced.
 	for _, k := range []string{"deployment", "service"} {
-		if n := at(v, "harness", k); n != nil && n.Kind != yaml.MappingNode && n.Tag != "!!null" {
+		if n := at(v, "harness", k); notMapping(n) {
 			return s.errAt(n, "harness."+k, "expected a mapping, got %s", kindName(n))
 		}
 	}
@@ -106,7 +112,7 @@ func (s *solution) deriveDatabase(a *app, h *yaml.Node) error {
 			del(db, t)
 		}
 	}
-	if spec := child(db, typ); spec != nil && spec.Kind != yaml.MappingNode && spec.Tag != "!!null" {
+	if spec := child(db, typ); notMapping(spec) {
 		return s.errAt(spec, "harness.database."+typ, "expected a mapping, got %s", kindName(spec))
 	}
 	if spec := child(db, typ); spec == nil || spec.Kind != yaml.MappingNode || scalar(child(spec, "image")) == "" && scalar(child(db, "image_ref")) == "" {

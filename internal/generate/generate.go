@@ -122,6 +122,21 @@ func App(ctx context.Context, root, app string, opts Options) (*Result, error) {
 }
 
 // selectApps returns the applications to generate and, when none were
+// hasSpec reports whether application app (in dir) has an OpenAPI file. One
+// that is there but cannot be read (a symbolic link looping or leading
+// nowhere) is an error naming it, not an application without a spec.
+func hasSpec(dir, app string) (bool, error) {
+	spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
+	_, err := os.Stat(spec)
+	if err == nil {
+		return true, nil
+	}
+	if _, lerr := os.Lstat(spec); lerr == nil {
+		return false, fmt.Errorf("applications/%s/%s: %w", app, SpecPath, err)
+	}
+	return false, nil
+}
+
 // named, the ones left alone because they are not made for Go.
 func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 	if len(g.Apps) > 0 {
@@ -131,13 +146,11 @@ func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 				return nil, nil, err
 			}
 			dir := filepath.Join(root, "applications", a)
-			spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
-			if _, err := os.Stat(spec); err != nil {
+			if has, err := hasSpec(dir, a); err != nil {
+				return nil, nil, err
+			} else if !has {
 				if _, derr := os.Stat(dir); derr != nil {
 					return nil, nil, fmt.Errorf("applications/%s does not exist", a)
-				}
-				if _, lerr := os.Lstat(spec); lerr == nil {
-					return nil, nil, fmt.Errorf("applications/%s/%s: %w", a, SpecPath, err)
 				}
 				return nil, nil, fmt.Errorf("applications/%s has no %s to generate from", a, SpecPath)
 			}
@@ -165,14 +178,9 @@ func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 			continue
 		}
 		dir := filepath.Join(root, "applications", e.Name())
-		spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
-		if _, err := os.Stat(spec); err != nil {
-			// A spec that is there but cannot be read (a symbolic link
-			// looping or leading nowhere, no permission) is an error, not an
-			// application without a spec.
-			if _, lerr := os.Lstat(spec); lerr == nil {
-				return nil, nil, fmt.Errorf("applications/%s/%s: %w", e.Name(), SpecPath, err)
-			}
+		if has, err := hasSpec(dir, e.Name()); err != nil {
+			return nil, nil, err
+		} else if !has {
 			continue
 		}
 		if names.ValidateApp(e.Name()) != nil {
