@@ -122,21 +122,6 @@ func App(ctx context.Context, root, app string, opts Options) (*Result, error) {
 }
 
 // selectApps returns the applications to generate and, when none were
-// hasSpec reports whether application app (in dir) has an OpenAPI file. One
-// that is there but cannot be read (a symbolic link looping or leading
-// nowhere) is an error naming it, not an application without a spec.
-func hasSpec(dir, app string) (bool, error) {
-	spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
-	_, err := os.Stat(spec)
-	if err == nil {
-		return true, nil
-	}
-	if _, lerr := os.Lstat(spec); lerr == nil {
-		return false, fmt.Errorf("applications/%s/%s: %w", app, SpecPath, err)
-	}
-	return false, nil
-}
-
 // named, the ones left alone because they are not made for Go.
 func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 	if len(g.Apps) > 0 {
@@ -197,6 +182,21 @@ func (g *Generate) selectApps(root string) (apps, skipped []string, err error) {
 		apps = append(apps, e.Name())
 	}
 	return apps, skipped, nil
+}
+
+// hasSpec reports whether application app (in dir) has an OpenAPI file. One
+// that is there but cannot be read (a symbolic link looping or leading
+// nowhere) is an error naming it, not an application without a spec.
+func hasSpec(dir, app string) (bool, error) {
+	spec := filepath.Join(dir, filepath.FromSlash(SpecPath))
+	_, err := os.Stat(spec)
+	if err == nil {
+		return true, nil
+	}
+	if _, lerr := os.Lstat(spec); lerr == nil {
+		return false, fmt.Errorf("applications/%s/%s: %w", app, SpecPath, err)
+	}
+	return false, nil
 }
 
 // plan is one application's rendered files, before writing.
