@@ -79,12 +79,16 @@ func Render(tpls []Template, data Data) (*fileset.Set, error) {
 	return out, nil
 }
 
+// renderedName is the path a template's file p is written to.
+func renderedName(p string, data Data) string {
+	return strings.TrimSuffix(strings.ReplaceAll(p, placeholder, data.Name), ".tmpl")
+}
+
 func renderFile(p string, raw []byte, data Data) (string, []byte, error) {
-	name := strings.ReplaceAll(p, placeholder, data.Name)
-	if !strings.HasSuffix(name, ".tmpl") {
+	name := renderedName(p, data)
+	if !strings.HasSuffix(p, ".tmpl") {
 		return name, bytes.ReplaceAll(raw, []byte(placeholder), []byte(data.Name)), nil
 	}
-	name = strings.TrimSuffix(name, ".tmpl")
 	tpl, err := template.New(path.Base(p)).Funcs(funcs).Option("missingkey=error").Parse(string(raw))
 	if err != nil {
 		return "", nil, err

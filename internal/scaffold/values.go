@@ -18,7 +18,7 @@ import (
 func checkLayers(tpls []Template, data Data) (warnings []string, err error) {
 	for _, t := range tpls {
 		err := fs.WalkDir(t.FS, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || d.IsDir() || !isValuesFile(renderedName(p, data)) {
 				return err
 			}
 			if info, err := d.Info(); err != nil || info.Size() > MaxTemplateFile {
@@ -28,8 +28,8 @@ func checkLayers(tpls []Template, data Data) (warnings []string, err error) {
 			if err != nil {
 				return err
 			}
-			name, content, err := renderFile(p, raw, data)
-			if err != nil || !isValuesFile(name) {
+			_, content, err := renderFile(p, raw, data)
+			if err != nil {
 				return nil // Render reports a template's error, with its name
 			}
 			opts := values.Options{File: templateFile(t, p), Unknown: func(u values.UnknownKey) {
