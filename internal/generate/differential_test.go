@@ -956,29 +956,43 @@ func prepareDifferential(t *testing.T, root string, apps []string) *differential
 		imps = append(imps, imp{app, names.GoPackage(app), names.GoIdent(app)})
 	}
 	t.Logf("differential: %d cases; not generated: %v", len(d.cases), skips)
-	data, err := json.Marshal(d.cases)
+	writeRunner(t, filepath.Join(root, "difftest"), "diff_test.go", d.cases, diffRunner, imps)
+	return d
+}
+
+// writeRunner writes a test for the generated solution to run, in dir: its
+// cases as cases.json and the test, file, rendered from tpl with imps.
+func writeRunner(t *testing.T, dir, file string, cases any, tpl *template.Template, imps any) {
+	t.Helper()
+	data, err := json.Marshal(cases)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(root, "difftest", "cases.json"), data)
+	write(t, filepath.Join(dir, "cases.json"), data)
 	var src bytes.Buffer
-	if err := diffRunner.Execute(&src, imps); err != nil {
+	if err := tpl.Execute(&src, imps); err != nil {
 		t.Fatal(err)
 	}
-	write(t, filepath.Join(root, "difftest", "diff_test.go"), src.Bytes())
-	return d
+	write(t, filepath.Join(dir, file), src.Bytes())
+}
+
+// readResults reads into v what the generated solution's test named what
+// wrote to path.
+func readResults(t *testing.T, path, what string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("the generated solution's %s test wrote no result: %v", what, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (d *differential) check(t *testing.T) {
 	t.Helper()
-	data, err := os.ReadFile(d.out)
-	if err != nil {
-		t.Fatalf("the generated solution's differential test wrote no result: %v", err)
-	}
 	var status map[string]int
-	if err := json.Unmarshal(data, &status); err != nil {
-		t.Fatal(err)
-	}
+	readResults(t, d.out, "differential", &status)
 	valid, invalid, known := 0, 0, map[string]int{}
 	for _, c := range d.cases {
 		code, ok := status[c.ID]

@@ -1,11 +1,9 @@
 package generate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"text/template"
@@ -186,32 +184,17 @@ func prepareZeroAnswers(t *testing.T, root string, apps []string) *zeroTest {
 		}
 		imps = append(imps, im)
 	}
-	data, err := json.Marshal(z.cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "zerotest", "cases.json"), data)
-	var src bytes.Buffer
-	if err := zeroRunner.Execute(&src, imps); err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(root, "zerotest", "zero_test.go"), src.Bytes())
+	writeRunner(t, filepath.Join(root, "zerotest"), "zero_test.go", z.cases, zeroRunner, imps)
 	return z
 }
 
 func (z *zeroTest) check(t *testing.T) {
 	t.Helper()
-	data, err := os.ReadFile(z.out)
-	if err != nil {
-		t.Fatalf("the generated solution's zero-answer test wrote no result: %v", err)
-	}
 	var results map[string]struct {
 		Status int
 		Body   string
 	}
-	if err := json.Unmarshal(data, &results); err != nil {
-		t.Fatal(err)
-	}
+	readResults(t, z.out, "zero-answer", &results)
 	required, apps := 0, map[string]bool{}
 	for _, c := range z.cases {
 		r, ok := results[c.ID]
