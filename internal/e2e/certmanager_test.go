@@ -13,14 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
 	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
 
-	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
 )
 
@@ -50,9 +48,9 @@ func (e *env) tlsNeedsCertManager(t *testing.T, root string) {
 	if err == nil || !strings.Contains(msg, why) || !strings.Contains(msg, "-dtls") {
 		t.Errorf("helm install on a cluster without cert-manager: err %v, output:\n%s", err, msg)
 	}
-	code, msg := runCode(deploycmd.New(), root, "-n", ns, "-d", domain, "-t", tag, "-o", filepath.Join(t.TempDir(), "out"), "--deploy")
-	if code == 0 || !strings.Contains(msg, why) || !strings.Contains(msg, "nothing was installed") {
-		t.Errorf("--deploy on a cluster without cert-manager: exit %d, output:\n%s", code, msg)
+	code, stdout, stderr := execute(deploycmd.New(), root, "-n", ns, "-d", domain, "-t", tag, "-o", filepath.Join(t.TempDir(), "out"), "--deploy")
+	if code == 0 || !strings.Contains(stderr, why) || !strings.Contains(stderr, "nothing was installed") {
+		t.Errorf("--deploy on a cluster without cert-manager: exit %d, output:\n%s%s", code, stdout, stderr)
 	}
 	if records, err := e.cs.CoreV1().Secrets(ns).List(e.ctx, metav1.ListOptions{LabelSelector: "owner=helm"}); err != nil || len(records.Items) > 0 {
 		t.Fatalf("a failed install left releases in %s: %v %v", ns, records, err)
@@ -79,14 +77,6 @@ func (e *env) helmErr(args ...string) (string, error) {
 	cmd.Env = e.helmEnv
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-// runCode runs a command as the CLI does and returns its exit code and
-// everything it printed.
-func runCode(cmd *cobra.Command, args ...string) (int, string) {
-	var out bytes.Buffer
-	code := cli.Execute(cmd, args, cli.Streams{In: strings.NewReader(""), Out: &out, Err: &out})
-	return code, out.String()
 }
 
 func (e *env) expectIssuer(t *testing.T, ns string) {

@@ -82,12 +82,19 @@ data:
 // exits 0, and returns what it printed.
 func run(t *testing.T, cmd *cobra.Command, args ...string) string {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := cli.Execute(cmd, args, cli.Streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+	code, out, errOut := execute(cmd, args...)
 	if code != 0 {
-		t.Fatalf("%s %s: exit %d\nstdout:\n%s\nstderr:\n%s", cmd.Name(), strings.Join(args, " "), code, &out, &errOut)
+		t.Fatalf("%s %s: exit %d\nstdout:\n%s\nstderr:\n%s", cmd.Name(), strings.Join(args, " "), code, out, errOut)
 	}
-	return out.String() + errOut.String()
+	return out + errOut
+}
+
+// execute runs a command as the CLI does, returning its exit code and what it
+// printed to stdout and stderr.
+func execute(cmd *cobra.Command, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = cli.Execute(cmd, args, cli.Streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+	return code, out.String(), errOut.String()
 }
 
 // editValues rewrites applications/APP/deploy/values.yaml through edit.
