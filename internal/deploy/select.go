@@ -136,7 +136,8 @@ func (s *solution) buildDepsOf(img string) []string {
 // validate checks the dependencies of the deployed applications: a hard
 // dependency, a used service or a build dependency naming nothing is an
 // error; a missing soft dependency a warning; a cycle of hard dependencies
-// an error naming it.
+// an error naming it. With backups on, their retention counts must be whole
+// numbers, as the backup script counts with them.
 func (s *solution) validate() error {
 	deployed := setOf(s.included)
 	all := slices.Sorted(maps.Keys(s.apps))
