@@ -1,14 +1,15 @@
 // Command harness is the umbrella CLI: application, generate, deployment,
-// version and completion.
+// build, version and completion.
 package main
 
 import (
 	"os"
 
 	"github.com/harness-sh/harness/internal/cli"
+	"github.com/harness-sh/harness/internal/cli/buildcmd"
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.NewRootCmd(deploycmd.New()), os.Args[1:], cli.StdStreams()))
+	os.Exit(cli.Execute(cli.NewRootCmd(deploycmd.New(), buildcmd.New()), os.Args[1:], cli.StdStreams()))
 }

@@ -25,6 +25,7 @@ type app struct {
 	dirs       []string   // its directory in each root that has it, in root order
 	build      bool       // its image is built from its Dockerfile
 	dockerfile string     // the Dockerfile its image is built from
+	image      string     // the name of its image, when built
 	tasks      map[string]string
 	err        error  // why it cannot be deployed, reported only if it is
 	parent     string // the application whose values hold this sub-application
@@ -44,6 +45,7 @@ type solution struct {
 	tag         string
 	images      map[string]string // base, common and task images by name
 	taskImages  map[string]string // the images built for this deployment
+	built       map[string]*Image // every image the solution can build, by name
 	tagCache    map[string]string
 	values      map[string]any
 	invalid     map[string]error // folders under applications/ that are no valid app name
@@ -92,7 +94,7 @@ func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
 // collect merges and derives the values of the solution.
 func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
 	s := &solution{d: d, roots: roots, o: newOrigins(), apps: map[string]*app{},
-		images: map[string]string{}, imageDirs: map[string]string{}, dockerfiles: map[string]*parsedDockerfile{}, baseline: map[string]bool{}, taskImages: map[string]string{}, tagCache: map[string]string{}, invalid: map[string]error{}}
+		images: map[string]string{}, imageDirs: map[string]string{}, dockerfiles: map[string]*parsedDockerfile{}, baseline: map[string]bool{}, taskImages: map[string]string{}, built: map[string]*Image{}, tagCache: map[string]string{}, invalid: map[string]error{}}
 	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
 	if err != nil {
 		return nil, err
@@ -198,8 +200,10 @@ func (s *solution) setLocalIP(top *yaml.Node) {
 	s.notef("-l: Pods resolve the solution's hosts to %s (%s; --local-ip to choose)", ip, from)
 }
 
-// image is the full reference of an image built from context dir.
-func (s *solution) image(name, context string, deps []string) (string, error) {
+// image names an image the solution builds from img.Context, records it for
+// harness build's plan and returns the reference the chart pulls.
+func (s *solution) image(img Image) (string, error) {
+	name, context, deps := img.Name, img.Context, img.Deps
 	ref := s.d.Registry
 	if ref != "" && !strings.HasSuffix(ref, "/") {
 		ref += "/"
@@ -216,6 +220,15 @@ func (s *solution) image(name, context string, deps []string) (string, error) {
 			h, err = contentHash(context)
 			if err != nil {
 				return "", err
+			}
+			if img.GoMain != "" {
+				// The binary is made of more than its folder: the packages
+				// of the module it imports, and the module's pins.
+				g, err := goInputsHash(img.GoMain)
+				if err != nil {
+					return "", err
+				}
+				h = sha1hex(h + g)
 			}
 			s.tagCache[context] = h
 		}
@@ -236,6 +249,8 @@ func (s *solution) image(name, context string, deps []string) (string, error) {
 	if tag != "" {
 		ref += ":" + tag
 	}
+	img.Ref = ref
+	s.built[name] = &img
 	return ref, nil
 }
 
@@ -254,7 +269,7 @@ func (s *solution) collectImages() error {
 				if kind == "base-images" {
 					context = root
 				}
-				img, err := s.image(name, context, buildArgsDeps(dir))
+				img, err := s.image(Image{Name: name, Context: context, Dockerfile: filepath.Join(dir, "Dockerfile"), Deps: buildArgsDeps(dir)})
 				if err != nil {
 					return err
 				}

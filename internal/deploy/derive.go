@@ -140,7 +140,7 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 			rel = filepath.ToSlash(rel)
 			if strings.Contains(rel+"/", "/tasks/") {
 				deps := append(buildArgsDeps(df), buildDeps...)
-				img, err := s.image(imageName(rel), df, deps)
+				img, err := s.image(Image{Name: imageName(rel), Context: df, Dockerfile: filepath.Join(df, "Dockerfile"), Deps: deps, App: a.name})
 				if err != nil {
 					return err
 				}
@@ -157,11 +157,22 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 			}
 			rel, _ := filepath.Rel(appsDir, main[0])
 			a.dockerfile = filepath.Join(main[0], "Dockerfile")
-			img, err := s.image(imageName(rel), dir, buildDeps)
+			goMain, err := goMainPackage(dir)
 			if err != nil {
 				return err
 			}
-			set(dep, "image", str(img))
+			a.image = imageName(rel)
+			img := Image{Name: a.image, Context: dir, Dockerfile: a.dockerfile, Deps: buildDeps, App: a.name, GoMain: goMain}
+			if goMain != "" {
+				if err := s.goBase(&img, dep); err != nil {
+					return err
+				}
+			}
+			ref, err := s.image(img)
+			if err != nil {
+				return err
+			}
+			set(dep, "image", str(ref))
 		}
 	}
 	if scalar(child(dep, "image")) == "" {
@@ -182,6 +193,33 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 	}
 	set(a.node, "task-images", tasks)
 	set(a.node, "build", boolean(a.build))
+	return nil
+}
+
+// goBase sets what harness build lays a Go application's binary on: the
+// base of its Dockerfile's final stage. FROM scratch is harness's minimal
+// base; FROM $NAME, a build argument without default, the solution's image
+// of that name, which the application then builds on; anything else an
+// image pulled from its registry. A base harness cannot tell (a build
+// argument with a default) leaves the build to the Dockerfile.
+func (s *solution) goBase(img *Image, dep *yaml.Node) error {
+	df, err := s.readDockerfile(img.Dockerfile)
+	if err != nil {
+		return err
+	}
+	img.Port, _ = strconv.Atoi(scalar(child(dep, "port")))
+	switch m := argImage.FindStringSubmatch(df.base); {
+	case strings.EqualFold(df.base, "scratch"):
+	case m == nil:
+		img.Base = df.base
+	case slices.Contains(df.args, m[1]):
+		img.Base = imageOfArg(m[1])
+		if !slices.Contains(img.Deps, img.Base) {
+			img.Deps = append(img.Deps, img.Base)
+		}
+	default:
+		img.GoMain = ""
+	}
 	return nil
 }
 

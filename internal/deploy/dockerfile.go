@@ -20,6 +20,9 @@ type parsedDockerfile struct {
 	args []string
 	// final is the last stage, the image that runs.
 	final stage
+	// base is what the final stage starts from, through any stages it
+	// names: an image reference, scratch, or a build argument ($NAME).
+	base string
 }
 
 // stage is one FROM ... of a Dockerfile.
@@ -86,6 +89,12 @@ func readDockerfile(path string) (*parsedDockerfile, error) {
 		}
 	}
 	df.final = stages[len(stages)-1]
+	df.base = df.final.from
+	for i := len(stages) - 1; i >= 0; i-- {
+		if stages[i].name != "" && stages[i].name == strings.ToLower(df.base) {
+			df.base = stages[i].from
+		}
+	}
 	return df, nil
 }
 
