@@ -13,6 +13,8 @@ if [ -n "$unformatted" ]; then
 fi
 
 step "tools"
+# buildah builds the images harness does not compile itself (internal/build).
+bash scripts/packages.sh buildah
 # The real helm binary, pinned, for the tests that check charts with it.
 HARNESS_HELM="$(bash scripts/helm.sh)"
 export HARNESS_HELM

@@ -525,3 +525,111 @@ func replaceInTree(t *testing.T, root, old, new string) {
 		return nil
 	})
 }
+
+// TestEngineBuild builds, with Debian's buildah, a base image and an
+// application from their Dockerfiles, and a Go application on that base,
+// all through a registry on 127.0.0.1: the engine pulls the base harness
+// pushed, and harness lays its binary on the base buildah pushed.
+func TestEngineBuild(t *testing.T) {
+	if _, err := exec.LookPath("buildah"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("buildah is not installed; scripts/test.sh installs it")
+		}
+		t.Skip("buildah is not installed (apt-get install buildah)")
+	}
+	store := t.TempDir()
+	conf := filepath.Join(store, "storage.conf")
+	writeFile(t, conf, fmt.Sprintf("[storage]\ndriver = \"vfs\"\nrunroot = %q\ngraphroot = %q\n", filepath.Join(store, "run"), filepath.Join(store, "root")))
+	t.Setenv("CONTAINERS_STORAGE_CONF", conf)
+	t.Setenv("BUILDAH_ISOLATION", "chroot")
+
+	root := scaffold(t, map[string][]string{"api": {"go-server"}})
+	writeFile(t, filepath.Join(root, "infrastructure/base-images/shop-base/Dockerfile"),
+		"FROM scratch\nCOPY infrastructure/base-images/shop-base/motd /etc/shop-motd\n")
+	writeFile(t, filepath.Join(root, "infrastructure/base-images/shop-base/motd"), "built by buildah\n")
+	writeFile(t, filepath.Join(root, "applications/static/Dockerfile"),
+		"ARG SHOP_BASE\nFROM ${SHOP_BASE}\nCOPY index.html /www/index.html\nUSER 65532\n")
+	writeFile(t, filepath.Join(root, "applications/static/index.html"), "<p>static</p>\n")
+	writeFile(t, filepath.Join(root, "applications/static/deploy/values.yaml"),
+		"harness:\n  deployment:\n    auto: true\n  dependencies:\n    build: [shop-base]\n")
+	// api's final stage on the solution's base instead of scratch.
+	df := filepath.Join(root, "applications/api/Dockerfile")
+	data, _ := os.ReadFile(df)
+	writeFile(t, df, "ARG SHOP_BASE\n"+strings.Replace(string(data), "FROM scratch", "FROM ${SHOP_BASE}", 1))
+	values := filepath.Join(root, "applications/api/deploy/values.yaml")
+	data, _ = os.ReadFile(values)
+	writeFile(t, values, strings.Replace(string(data), "    build: []\n", "    build: [shop-base]\n", 1))
+
+	host := startRegistry(t, nil)
+	b := &build.Build{Solution: deploy.Deployment{Roots: []string{root}, Registry: host}}
+	res, _, err := runBuild(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines := map[string]string{}
+	var order []string
+	for _, img := range res.Images {
+		engines[img.Name] = img.Engine
+		order = append(order, img.Name)
+	}
+	if len(order) != 3 || order[0] != "shop-base" || engines["shop-base"] != "buildah" || engines["static"] != "buildah" || engines["api"] != "" {
+		t.Fatalf("built %v with %v", order, engines)
+	}
+	pullFiles := func(name string) map[string][]byte {
+		for _, img := range res.Images {
+			if img.Name == name {
+				ref, _ := name2ref(img.Ref)
+				im, err := remote.Image(ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return extract(t, im)
+			}
+		}
+		t.Fatalf("no image %s", name)
+		return nil
+	}
+	static := pullFiles("static")
+	if string(static["etc/shop-motd"]) != "built by buildah\n" || string(static["www/index.html"]) != "<p>static</p>\n" {
+		t.Errorf("static image files: %v", keys(static))
+	}
+	api := pullFiles("api")
+	if string(api["etc/shop-motd"]) != "built by buildah\n" || len(api["server"]) == 0 {
+		t.Errorf("api image files: %v", keys(api))
+	}
+	again, _, err := runBuild(t, &build.Build{Solution: b.Solution})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range again.Images {
+		if !img.Unchanged {
+			t.Errorf("second build rebuilt %s", img.Name)
+		}
+	}
+}
+
+func name2ref(s string) (name.Reference, error) { return name.ParseReference(s) }
+
+// TestPin: harness-deployment --pin names the image by the digest the last
+// build pushed; without a record it refuses, naming the file.
+func TestPin(t *testing.T) {
+	root := scaffold(t, map[string][]string{"api": {"go-server"}})
+	host := startRegistry(t, nil)
+	out := filepath.Join(t.TempDir(), "deployment")
+	d := deploy.Deployment{Roots: []string{root}, Registry: host, Output: out, SkipLint: true, Pin: true}
+	if _, err := d.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "--pin: "+filepath.Join(out, "images.json")+" holds no digest of "+host+"/api:") {
+		t.Errorf("--pin before any build: %v", err)
+	}
+	res, _, err := runBuild(t, &build.Build{Solution: deploy.Deployment{Roots: []string{root}, Registry: host}, Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := got.Values["apps"].(map[string]any)["api"].(map[string]any)["harness"].(map[string]any)["deployment"].(map[string]any)["image"]
+	if want := res.Images[0].Ref + "@" + res.Images[0].Digest; image != want {
+		t.Errorf("pinned image %v, want %s", image, want)
+	}
+}

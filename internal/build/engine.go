@@ -103,6 +103,10 @@ func (e *engine) build(ctx context.Context, img deploy.Image, built map[string]s
 		if insecure {
 			push = append(push, "--tls-verify=false")
 		}
+		if insecure {
+			// The bases come from the same registry as the image goes to.
+			args = append(args, "--tls-verify=false")
+		}
 		steps = [][]string{
 			append(append([]string{verb}, args...), img.Context),
 			append(push, img.Ref, target),

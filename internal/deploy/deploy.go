@@ -43,6 +43,7 @@ type Deployment struct {
 	Release        string   // Helm release name; empty: the namespace
 	SkipLint       bool     // leave out Helm's linter (benchmarks of the other stages)
 	Strict         bool     // --strict: any warning is an error (for CI)
+	Pin            bool     // --pin: name built images by the digests of the last harness build (OUT/images.json)
 
 	Out, Err io.Writer // where hints and warnings go; nil: discarded
 }

@@ -19,8 +19,11 @@ import (
 // (applications/app/server/Dockerfile builds image "app").
 var neutralDirs = map[string]bool{"src": true, "tasks": true, "server": true, "backend": true}
 
-// defaultIgnore are never part of a build context's content hash (CloudHarness's list).
-var defaultIgnore = []string{"/tasks", ".dockerignore", ".hypothesis", "__pycache__", ".node_modules", "dist", "build", ".coverage"}
+// defaultIgnore are never part of a build context's content hash:
+// CloudHarness's list, and /deployment, where harness-deployment and harness
+// build write, so that a base image built from the solution's root keeps
+// its tag when only the chart or the record of the last build changed.
+var defaultIgnore = []string{"/tasks", ".dockerignore", ".hypothesis", "__pycache__", ".node_modules", "dist", "build", ".coverage", "/deployment"}
 
 // imageName joins the path parts of a Dockerfile's directory (relative to
 // the applications folder) with "-", neutral parts left out.

@@ -3,12 +3,14 @@ package deploy
 import (
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/harness-sh/harness/internal/buildrecord"
 	"github.com/harness-sh/harness/runtime/values"
 )
 
@@ -295,6 +297,11 @@ func (s *solution) addEnv() {
 
 // finish assembles the chart's values.
 func (s *solution) finish() error {
+	if s.d.Pin {
+		if err := s.pin(); err != nil {
+			return err
+		}
+	}
 	apps := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	for _, name := range s.included {
 		set(apps, s.apps[name].key, s.apps[name].node)
@@ -310,5 +317,53 @@ func (s *solution) finish() error {
 		return fmt.Errorf("values: %w", err)
 	}
 	s.values = v
+	return nil
+}
+
+// pin names every image the deployment builds by the digest the last
+// harness build recorded (REF@sha256:...), so the chart runs exactly what
+// was built and pushed. An image the record lacks is an error: a chart
+// half pinned would run what it says it does not.
+func (s *solution) pin() error {
+	output := s.d.Output
+	if output == "" {
+		output = "deployment"
+	}
+	rec, err := buildrecord.Read(output)
+	if err != nil {
+		return fmt.Errorf("--pin: %w", err)
+	}
+	var missing []string
+	pinned := func(n *yaml.Node) {
+		if n == nil || n.Value == "" {
+			return
+		}
+		if p, ok := rec.Pinned(n.Value); ok {
+			n.Value = p
+		} else if !slices.Contains(missing, n.Value) {
+			missing = append(missing, n.Value)
+		}
+	}
+	for _, name := range s.included {
+		a := s.apps[name]
+		if a.build {
+			pinned(at(a.node, "harness", "deployment", "image"))
+		}
+		if tasks := child(a.node, "task-images"); tasks != nil {
+			for i := 1; i < len(tasks.Content); i += 2 {
+				pinned(tasks.Content[i])
+			}
+		}
+	}
+	for k, ref := range s.taskImages {
+		if p, ok := rec.Pinned(ref); ok {
+			s.taskImages[k] = p
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("--pin: %s holds no digest of %s: run harness build with the same roots, -r and -t first",
+			filepath.Join(output, buildrecord.File), strings.Join(missing, ", "))
+	}
 	return nil
 }

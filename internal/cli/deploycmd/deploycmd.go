@@ -63,6 +63,7 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.BoolVar(&d.NoTLS, "disable-tls", false, "serve over plain http (-dtls)")
 	f.BoolVar(&d.Deploy, "deploy", false, "install or upgrade the chart into the current kubeconfig context")
 	f.BoolVar(&d.Strict, "strict", false, "treat warnings (unknown harness keys, deprecated keys, chart warnings) as errors")
+	f.BoolVar(&d.Pin, "pin", false, "name each built image by the digest the last harness build pushed (OUTPUT/images.json)")
 	f.BoolVar(&d.DryRun, "dry-run", false, "check everything and print the plan; write and deploy nothing")
 	f.Bool("docker-compose", false, "not supported: harness builds Helm charts")
 	f.BoolP("no-cd", "N", false, "accepted for CloudHarness compatibility; harness writes no CI/CD files")
