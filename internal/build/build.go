@@ -33,7 +33,7 @@ type Build struct {
 	// Solution names the images: roots, -e, -r (the registry pushed to),
 	// -t (a forced tag instead of the content hash) and -ex, as
 	// harness-deployment takes them.
-	Solution deploy.Deployment
+	Solution  deploy.Deployment
 	Apps      []string // -a: only these applications and what they build on; empty: all
 	OCILayout string   // --oci-layout: write the images to this OCI layout instead of pushing
 	Platforms []string // --platform; empty: linux/amd64
