@@ -162,11 +162,13 @@ func (b *Build) Run(ctx context.Context) (*Result, error) {
 		}
 		built[img.Name] = img.Ref
 		res.Images = append(res.Images, r)
-		state := "built"
 		if r.Unchanged {
-			state = "unchanged"
+			fmt.Fprintf(out, "%s@%s unchanged\n", img.Ref, r.Digest)
+		} else if r.Size > 0 {
+			fmt.Fprintf(out, "%s@%s built %s\n", img.Ref, r.Digest, humanSize(r.Size))
+		} else {
+			fmt.Fprintf(out, "%s@%s built\n", img.Ref, r.Digest)
 		}
-		fmt.Fprintf(out, "%s@%s %s\n", img.Ref, r.Digest, state)
 		record.Images[img.Ref] = r.Digest
 	}
 	if err := record.Write(output); err != nil {
@@ -287,4 +289,9 @@ func relPath(p string) string {
 		return rel
 	}
 	return p
+}
+
+// humanSize is n bytes in MB (10^6, as registries count) with one decimal.
+func humanSize(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
