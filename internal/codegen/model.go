@@ -55,6 +55,20 @@ type Op struct {
 	pathREParams   []string
 }
 
+// SecurityLiteral is the Go literal of the operation's security
+// alternatives, for httpapi.Server.Authenticate.
+func (o *Op) SecurityLiteral() string {
+	alts := make([]string, len(o.Security))
+	for i, alt := range o.Security {
+		names := make([]string, len(alt))
+		for j, n := range alt {
+			names[j] = strconv.Quote(n)
+		}
+		alts[i] = "{" + strings.Join(names, ", ") + "}"
+	}
+	return "[][]string{" + strings.Join(alts, ", ") + "}"
+}
+
 // Request is the name of the operation's request type.
 func (o *Op) Request() string { return o.Name + "Request" }
 
@@ -79,6 +93,13 @@ type Param struct {
 // a deepObject parameter's struct.
 func (p *Param) FormKinds() string { return formKinds(p.Ref.Named) }
 
+// InPath, InQuery, InHeader and InCookie tell where the parameter is, for
+// templates.
+func (p *Param) InPath() bool   { return p.In == "path" }
+func (p *Param) InQuery() bool  { return p.In == "query" }
+func (p *Param) InHeader() bool { return p.In == "header" }
+func (p *Param) InCookie() bool { return p.In == "cookie" }
+
 // Split reports whether an array's items come in one value, separated by
 // Sep: path and header arrays whatever explode says (simple, label and
 // matrix styles), query and cookie ones when not exploded.
@@ -87,9 +108,30 @@ func (p *Param) Split() bool { return !p.Explode || p.In == "path" || p.In == "h
 // Pointer reports whether the request field is a pointer (optional scalar).
 func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
 
+// ContentKind is how a body is read or written.
+type ContentKind string
+
+// The content kinds.
+const (
+	ContentJSON      ContentKind = "json"
+	ContentText      ContentKind = "text"
+	ContentBinary    ContentKind = "binary"
+	ContentForm      ContentKind = "form"      // application/x-www-form-urlencoded
+	ContentMultipart ContentKind = "multipart" // multipart/*
+	ContentNone      ContentKind = "none"      // a response without a body
+)
+
+// IsJSON and the others tell the kind, for templates.
+func (k ContentKind) IsJSON() bool      { return k == ContentJSON }
+func (k ContentKind) IsText() bool      { return k == ContentText }
+func (k ContentKind) IsBinary() bool    { return k == ContentBinary }
+func (k ContentKind) IsForm() bool      { return k == ContentForm }
+func (k ContentKind) IsMultipart() bool { return k == ContentMultipart }
+func (k ContentKind) IsNone() bool      { return k == ContentNone }
+
 // Body is a request body.
 type Body struct {
-	Kind        string // json text binary form multipart
+	Kind        ContentKind
 	ContentType string
 	// ByType: another variant answers the same status, so the client
 	// tells them apart by Content-Type (all but the status's last variant).
@@ -100,7 +142,7 @@ type Body struct {
 
 // CheckedText reports whether a text body has a string schema whose
 // checks apply to it.
-func (b *Body) CheckedText() bool { return b.Kind == "text" && b.Ref != nil }
+func (b *Body) CheckedText() bool { return b.Kind == ContentText && b.Ref != nil }
 
 // SendType is the Content-Type a client sends: the declared one, or for a
 // range such as */* a type within it that matches how the body is written.
@@ -109,9 +151,9 @@ func (b *Body) SendType() string {
 		return b.ContentType
 	}
 	switch b.Kind {
-	case "json":
+	case ContentJSON:
 		return "application/json"
-	case "text":
+	case ContentText:
 		return "text/plain"
 	}
 	return "application/octet-stream"
@@ -120,26 +162,26 @@ func (b *Body) SendType() string {
 // Go is the request field's type.
 func (b *Body) Go() string {
 	switch {
-	case b.Kind == "json" || b.Typed():
+	case b.Kind == ContentJSON || b.Typed():
 		if !b.Required && b.Ref.Kind != KArray && b.Ref.Kind != KMap && b.Ref.Kind != KAny && !b.Ref.Nullable {
 			return "*" + b.Ref.Go()
 		}
 		return b.Ref.Go()
-	case b.Kind == "text":
+	case b.Kind == ContentText:
 		return "string"
-	case b.Kind == "form":
+	case b.Kind == ContentForm:
 		return "url.Values"
-	case b.Kind == "multipart":
+	case b.Kind == ContentMultipart:
 		return "*multipart.Form"
 	}
 	return "[]byte"
 }
 
 // Checked reports whether a multipart body is validated against its schema.
-func (b *Body) Checked() bool { return b.Kind == "multipart" && b.Ref != nil }
+func (b *Body) Checked() bool { return b.Kind == ContentMultipart && b.Ref != nil }
 
 // Typed reports whether a form body is decoded into its schema's struct.
-func (b *Body) Typed() bool { return b.Kind == "form" && b.Ref != nil }
+func (b *Body) Typed() bool { return b.Kind == ContentForm && b.Ref != nil }
 
 // FormKinds is a Go map literal: each form field of a typed form and how
 // its text is read (integer, number, boolean, string; "array:" before the
@@ -183,15 +225,15 @@ func formKinds(t *Type) string {
 
 // Pointer reports whether the body field is a pointer to the model.
 func (b *Body) Pointer() bool {
-	return (b.Kind == "json" || b.Typed()) && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
+	return (b.Kind == ContentJSON || b.Typed()) && strings.HasPrefix(b.Go(), "*") && !b.Ref.Nullable
 }
 
 // Response is one variant of an operation's response.
 type Response struct {
-	Type        string // Go type name
-	Status      string // as in the spec: 200, 4XX, default
-	Code        int    // 0 for ranges and default
-	Kind        string // json text binary none
+	Type        string      // Go type name
+	Status      string      // as in the spec: 200, 4XX, default
+	Code        int         // 0 for ranges and default
+	Kind        ContentKind // json text binary none
 	ContentType string
 	// ByType: another variant answers the same status, so the client
 	// tells them apart by Content-Type (all but the status's last variant).
@@ -200,12 +242,55 @@ type Response struct {
 	Doc    string
 }
 
+// IsDefault reports the default response.
+func (r *Response) IsDefault() bool { return r.Status == "default" }
+
+// StatusExpr is the Go expression of the status the response sends: its
+// code, or for a range or default the StatusCode set (else the range's
+// first code, or 500).
+func (r *Response) StatusExpr() string {
+	if r.Code != 0 {
+		return strconv.Itoa(r.Code)
+	}
+	def := 500
+	if len(r.Status) == 3 && strings.HasSuffix(strings.ToUpper(r.Status), "XX") {
+		def = int(r.Status[0]-'0') * 100
+	}
+	return "httpapi.StatusOr(v.StatusCode, " + strconv.Itoa(def) + ")"
+}
+
+// ClientMatch is the condition by which the client picks this response,
+// or "" for the default one.
+func (r *Response) ClientMatch() string {
+	var conds []string
+	switch {
+	case r.Code != 0:
+		conds = append(conds, "res.StatusCode == "+strconv.Itoa(r.Code))
+	case !r.IsDefault():
+		conds = append(conds, "res.StatusCode/100 == "+r.Status[:1])
+	}
+	if r.ByType {
+		conds = append(conds, "strings.HasPrefix(res.Header.Get(\"Content-Type\"), "+strconv.Quote(r.ContentType)+")")
+	}
+	return strings.Join(conds, " && ")
+}
+
+// HasDefault reports whether the operation declares a default response.
+func (o *Op) HasDefault() bool {
+	for _, r := range o.Responses {
+		if r.IsDefault() {
+			return true
+		}
+	}
+	return false
+}
+
 // Go is the response body's type.
 func (r *Response) Go() string {
 	switch r.Kind {
-	case "json":
+	case ContentJSON:
 		return r.Ref.Go()
-	case "text":
+	case ContentText:
 		return "string"
 	}
 	return "[]byte"
@@ -217,6 +302,18 @@ type Scheme struct {
 	Type      string // http, apiKey, oauth2, openIdConnect, mutualTLS
 	HTTP      string // bearer or basic for type http
 	In, Param string // apiKey
+}
+
+// Literal is the fields of the scheme's httpapi.SecurityScheme literal.
+func (s *Scheme) Literal() string {
+	parts := []string{"Name: " + strconv.Quote(s.Key), "Type: " + strconv.Quote(s.Type)}
+	if s.HTTP != "" {
+		parts = append(parts, "Scheme: "+strconv.Quote(s.HTTP))
+	}
+	if s.In != "" {
+		parts = append(parts, "In: "+strconv.Quote(s.In), "Param: "+strconv.Quote(s.Param))
+	}
+	return strings.Join(parts, ", ")
 }
 
 type builder struct {
@@ -299,7 +396,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 }
 
 // reservedNames are the generated package's own exported names.
-var reservedNames = []string{"API", "Options", "Credentials", "Date", "ValidationError", "ErrNotImplemented",
+var reservedNames = []string{"API", "Options", "Credentials", "Date", "ErrNotImplemented",
 	"StatusError", "NewHandler", "SpecJSON", "SpecYAML", "BasePath", "Handler"}
 
 func basePath(doc *openapi3.T) string {
@@ -850,9 +947,9 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 		// "*/*" (or "application/*") with a schema, as Kubernetes declares
 		// its bodies: any content type is accepted and read as JSON, which
 		// is what kin-openapi's request validation does with a JSON request.
-		body.Kind = "json"
+		body.Kind = ContentJSON
 	}
-	if (body.Kind == "form" || body.Kind == "multipart") && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && len(mt.Schema.Value.Properties) > 0 {
+	if (body.Kind == ContentForm || body.Kind == ContentMultipart) && mt != nil && mt.Schema != nil && mt.Schema.Value != nil && len(mt.Schema.Value.Properties) > 0 {
 		// A form with a schema is decoded into its struct and validated
 		// like a JSON body; the fields' kinds say how to read the text. A
 		// multipart form is validated so (its files count as present) and
@@ -862,10 +959,10 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 			body.Ref = nil
 		}
 	}
-	if body.Kind == "json" {
+	if body.Kind == ContentJSON {
 		body.Ref = b.ref(mt.Schema, op.Name+"Body", op.Unit, ptr+".requestBody")
 	}
-	if body.Kind == "text" && mt != nil && mt.Schema != nil && plainString(mt.Schema.Value) {
+	if body.Kind == ContentText && mt != nil && mt.Schema != nil && plainString(mt.Schema.Value) {
 		// A text body is the string its schema describes: its lengths,
 		// pattern and format are checked as a string field's are.
 		if r := b.inline(mt.Schema.Value, op.Name+"Body", op.Unit, ptr+".requestBody"); r.IsString() && r.Checks.Any() {
@@ -879,7 +976,7 @@ func (b *builder) body(op *Op, rb *openapi3.RequestBodyRef, ptr string) {
 func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 	keys := slices.Sorted(maps.Keys(c))
 	for _, k := range keys {
-		if contentKind(k) == "json" {
+		if contentKind(k) == ContentJSON {
 			return k, c[k]
 		}
 	}
@@ -908,19 +1005,19 @@ func isBinaryString(s *openapi3.Schema) bool {
 	return s.Type.Is("string") && (s.Format == "binary" || s.Format == "byte")
 }
 
-func contentKind(ct string) string {
+func contentKind(ct string) ContentKind {
 	ct = strings.ToLower(mediaType(ct))
 	switch {
 	case ct == "application/json" || strings.HasSuffix(ct, "+json"):
-		return "json"
+		return ContentJSON
 	case strings.HasPrefix(ct, "text/"):
-		return "text"
+		return ContentText
 	case ct == "application/x-www-form-urlencoded":
-		return "form"
+		return ContentForm
 	case strings.HasPrefix(ct, "multipart/"):
-		return "multipart"
+		return ContentMultipart
 	}
-	return "binary"
+	return ContentBinary
 }
 
 func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
@@ -948,10 +1045,10 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 			doc = firstLine(*rr.Value.Description)
 		}
 		if len(rr.Value.Content) == 0 {
-			op.Responses = append(op.Responses, &Response{Type: b.typeReg.take(op.Name + label + "Response"), Status: status, Code: code, Kind: "none", Doc: doc})
+			op.Responses = append(op.Responses, &Response{Type: b.typeReg.take(op.Name + label + "Response"), Status: status, Code: code, Kind: ContentNone, Doc: doc})
 			continue
 		}
-		kinds := map[string]bool{}
+		kinds := map[ContentKind]bool{}
 		first := len(op.Responses)
 		for _, ct := range slices.Sorted(maps.Keys(rr.Value.Content)) {
 			kind := contentKind(ct)
@@ -960,8 +1057,8 @@ func (b *builder) responses(op *Op, rs *openapi3.Responses, ptr string) {
 			}
 			kinds[kind] = true
 			resp := &Response{Status: status, Code: code, Kind: kind, ContentType: ct, Doc: doc}
-			resp.Type = b.typeReg.take(op.Name + label + goName(kind) + "Response")
-			if kind == "json" {
+			resp.Type = b.typeReg.take(op.Name + label + goName(string(kind)) + "Response")
+			if kind == ContentJSON {
 				resp.Ref = b.ref(rr.Value.Content[ct].Schema, op.Name+label+"Body", op.Unit, ptr+".responses."+status)
 			}
 			op.Responses = append(op.Responses, resp)

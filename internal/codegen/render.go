@@ -72,23 +72,6 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(out, ", ")
 	},
-	"isEnum":   func(r *Ref) bool { return r.Kind == KNamed && r.Named.Kind == TEnum },
-	"checkRef": checkRef,
-	"parseType": func(r *Ref) string {
-		r = checkRef(r)
-		if r.Kind == KNamed && r.Named.Kind == TEnum {
-			return r.Named.EnumBase
-		}
-		return r.Prim
-	},
-	"hasQuery": func(op *Op) bool {
-		for _, p := range op.Params {
-			if p.In == "query" {
-				return true
-			}
-		}
-		return false
-	},
 	"pathExpr": func(op *Op, p *Param) string {
 		if op.SegmentPattern == "" {
 			return "r.PathValue(" + strconv.Quote(p.Wildcard) + ")"
@@ -100,51 +83,7 @@ var funcs = template.FuncMap{
 		}
 		return `""`
 	},
-	"defaultStatus": func(status string) int {
-		if len(status) == 3 && strings.HasSuffix(strings.ToUpper(status), "XX") {
-			return int(status[0]-'0') * 100
-		}
-		return 500
-	},
-	"builtins": builtins,
-	"responseFor": func(op *Op, code int) *Response {
-		for _, r := range op.Responses {
-			if r.Code == code {
-				return r
-			}
-		}
-		return nil
-	},
-	"quote": strconv.Quote,
-	"hasMultipart": func(m *Model) bool {
-		for _, op := range m.Ops {
-			if op.Body != nil && op.Body.Kind == "multipart" {
-				return true
-			}
-		}
-		return false
-	},
-	"needsFormValues": func(m *Model) bool {
-		for _, op := range m.Ops {
-			if op.Body != nil && op.Body.Typed() {
-				return true
-			}
-			for _, p := range op.Params {
-				if p.Deep {
-					return true
-				}
-			}
-		}
-		return false
-	},
-	"hasDefault": func(op *Op) bool {
-		for _, r := range op.Responses {
-			if r.Status == "default" {
-				return true
-			}
-		}
-		return false
-	},
+	"builtins":   builtins,
 	"clientPath": clientPath,
 	"backend":    func(m *Model) string { return path.Dir(m.ImportPath) },
 }
@@ -170,9 +109,9 @@ func clientPath(op *Op) string {
 			parts = append(parts, strconv.Quote(rest[:i]))
 		}
 		if p := byKey[rest[i+1:j]]; p != nil {
-			value := "format(req." + p.Name + ")"
+			value := "httpapi.FormatParam(req." + p.Name + ")"
 			if p.Ref.Kind == KArray {
-				value = "strings.Join(formatList(req." + p.Name + "), " + strconv.Quote(p.Sep) + ")"
+				value = "strings.Join(httpapi.FormatParams(req." + p.Name + "), " + strconv.Quote(p.Sep) + ")"
 			}
 			if p.Prefix != "" {
 				value = strconv.Quote(p.Prefix) + " + " + value
@@ -220,13 +159,32 @@ func renderAll(files map[string]string, data any) (Files, error) {
 	return out, nil
 }
 
-// checkRef is the ref whose checks apply to a parsed parameter: an alias's
+// CheckRef is the ref whose checks apply to a parsed parameter: an alias's
 // underlying ref.
-func checkRef(r *Ref) *Ref {
+func (r *Ref) CheckRef() *Ref {
 	if r.Kind == KNamed && r.Named.Kind == TAlias {
-		return checkRef(r.Named.Alias)
+		return r.Named.Alias.CheckRef()
 	}
 	return r
+}
+
+// ParseType names a parameter's type for httpapi.ParseReason.
+func (r *Ref) ParseType() string {
+	r = r.CheckRef()
+	if r.Kind == KNamed && r.Named.Kind == TEnum {
+		return r.Named.EnumBase
+	}
+	return r.Prim
+}
+
+// HasQuery reports whether the operation has query parameters.
+func (o *Op) HasQuery() bool {
+	for _, p := range o.Params {
+		if p.In == "query" {
+			return true
+		}
+	}
+	return false
 }
 
 // Builtin is a route every server has unless the spec defines it.
@@ -291,12 +249,12 @@ func (c cv) Tmp() string { return "t" + strconv.Itoa(c.Depth) }
 // Elem is the conversion of an array element.
 func (c cv) Elem() cv {
 	i := c.Loop()
-	return cv{R: c.R.Elem, Dst: c.Dst + "[" + i + "]", Src: c.Src + "[" + i + "]", P: "index(" + c.P + ", " + i + ")", E: c.E, Depth: c.Depth + 1}
+	return cv{R: c.R.Elem, Dst: c.Dst + "[" + i + "]", Src: c.Src + "[" + i + "]", P: "httpapi.Index(" + c.P + ", " + i + ")", E: c.E, Depth: c.Depth + 1}
 }
 
 // MapElem is the conversion of a map value.
 func (c cv) MapElem() cv {
-	return cv{R: c.R.Elem, Dst: c.Tmp(), Src: c.Val(), P: "join(" + c.P + ", " + c.Loop() + ")", E: c.E, Depth: c.Depth + 1}
+	return cv{R: c.R.Elem, Dst: c.Tmp(), Src: c.Val(), P: "httpapi.Join(" + c.P + ", " + c.Loop() + ")", E: c.E, Depth: c.Depth + 1}
 }
 
 // Server renders the generated server package: file name → content.
@@ -324,7 +282,7 @@ func Server(spec *openapi.Spec, m *Model) (Files, error) {
 	for _, unit := range slices.Sorted(maps.Keys(byUnit)) {
 		jobs = append(jobs, job{"models_gen.go", "model.go.tmpl", map[string]any{"Model": m, "Types": byUnit[unit]}})
 	}
-	for _, name := range []string{"api_gen.go", "server_gen.go", "helpers_gen.go", "spec_gen.go"} {
+	for _, name := range []string{"api_gen.go", "server_gen.go", "spec_gen.go"} {
 		jobs = append(jobs, job{name, strings.Replace(name, "_gen.go", ".go.tmpl", 1), m})
 	}
 	// Results land in per-job slots, so the output does not depend on
@@ -562,7 +520,12 @@ var stdImports = map[string]string{
 	"url": "net/url", "os": "os", "regexp": "regexp", "slices": "slices", "slog": "log/slog", "strconv": "strconv", "strings": "strings",
 	"time": "time", "utf8": "unicode/utf8", "signal": "os/signal", "syscall": "syscall", "testing": "testing",
 	"sync": "sync", "debug": "runtime/debug",
+	"httpapi": HTTPAPIPath,
 }
+
+// HTTPAPIPath is the runtime package generated code calls for everything
+// that does not depend on the spec.
+const HTTPAPIPath = "github.com/harness-sh/harness/runtime/httpapi"
 
 // finish adds the imports the code uses and formats it. Templates never
 // list imports: the file's package selectors decide them, so a template
@@ -646,7 +609,7 @@ func join(ps []*printed) []byte {
 	return out
 }
 
-// usedPackages are the standard packages a file's selectors name.
+// usedPackages are the packages (stdImports) a file's selectors name.
 func usedPackages(f *ast.File) map[string]bool {
 	need := map[string]bool{}
 	locals := map[string]bool{} // variables and parameters named like a package
@@ -702,12 +665,23 @@ func usedPackages(f *ast.File) map[string]bool {
 	return need
 }
 
-// importBlock is the import declaration of the given paths, sorted, as
-// gofmt prints it after a package clause.
+// importBlock is the import declaration of the given paths, sorted, the
+// standard library's first, as gofmt prints it after a package clause.
 func importBlock(need map[string]bool) string {
 	var imp strings.Builder
 	imp.WriteString("\nimport (\n")
+	var others []string // outside the standard library, in a group of their own
 	for _, p := range slices.Sorted(maps.Keys(need)) {
+		if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
+			others = append(others, p)
+			continue
+		}
+		imp.WriteString("\t" + strconv.Quote(p) + "\n")
+	}
+	if len(others) > 0 && len(others) < len(need) {
+		imp.WriteString("\n")
+	}
+	for _, p := range others {
 		imp.WriteString("\t" + strconv.Quote(p) + "\n")
 	}
 	imp.WriteString(")\n")

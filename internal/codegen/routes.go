@@ -22,6 +22,15 @@ type RouteGroup struct {
 	Ops     []*Op  // most literal first
 }
 
+// OpList names the group's operations for the access log: A|B|C.
+func (g *RouteGroup) OpList() string {
+	names := make([]string, len(g.Ops))
+	for i, op := range g.Ops {
+		names[i] = op.Name
+	}
+	return strings.Join(names, "|")
+}
+
 // group is a set of operations being grouped, and the pattern covering them.
 type group struct {
 	ops     []*Op

@@ -21,6 +21,22 @@ const (
 	KAny
 )
 
+// IsPrim, IsNamed, IsArray and IsMap tell a ref's shape, for templates.
+func (r *Ref) IsPrim() bool  { return r.Kind == KPrim }
+func (r *Ref) IsNamed() bool { return r.Kind == KNamed }
+func (r *Ref) IsArray() bool { return r.Kind == KArray }
+func (r *Ref) IsMap() bool   { return r.Kind == KMap }
+
+// IsStruct reports a named struct, decoded in place by its decode function.
+func (r *Ref) IsStruct() bool { return r.Kind == KNamed && r.Named.Kind == TStruct }
+
+// IsEnum reports a named enum.
+func (r *Ref) IsEnum() bool { return r.Kind == KNamed && r.Named.Kind == TEnum }
+
+// IsTime and IsDate report the primitives parsed from strings on the wire.
+func (r *Ref) IsTime() bool { return r.Kind == KPrim && r.Prim == "time" }
+func (r *Ref) IsDate() bool { return r.Kind == KPrim && r.Prim == "date" }
+
 // Ref is one use of a type: a field, an array element, a body, a parameter.
 type Ref struct {
 	Kind     RefKind
@@ -61,6 +77,12 @@ const (
 	TAlias  TypeKind = "alias" // a named array, map or primitive
 	TUnion  TypeKind = "union"
 )
+
+// IsStruct, IsEnum and IsUnion tell a named type's kind, for templates
+// (else it is an alias).
+func (t *Type) IsStruct() bool { return t.Kind == TStruct }
+func (t *Type) IsEnum() bool   { return t.Kind == TEnum }
+func (t *Type) IsUnion() bool  { return t.Kind == TUnion }
 
 // Type is a named Go type.
 type Type struct {
@@ -429,21 +451,25 @@ func (r *Ref) Direct() bool {
 	return (r.Kind == KArray || r.Kind == KMap) && r.Elem.Trivial() && r.WireBase() == r.Base()
 }
 
-// ParseFunc names the helper parsing a parameter string into the value.
+// ParseFunc names the runtime's function parsing a parameter string into
+// the value.
 func (r *Ref) ParseFunc() string {
 	switch r.Kind {
 	case KNamed:
 		switch r.Named.Kind {
 		case TEnum:
-			return "parse" + goName(r.Named.EnumBase)
+			return "httpapi.Parse" + goName(r.Named.EnumBase)
 		case TAlias:
 			return r.Named.Alias.ParseFunc()
 		}
 	case KPrim:
-		return "parse" + goName(r.Prim)
+		return "httpapi.Parse" + goName(r.Prim)
 	}
-	return "parseString"
+	return "httpapi.ParseString"
 }
+
+// ParsesAsString reports whether a parameter's text is its value as is.
+func (r *Ref) ParsesAsString() bool { return r.ParseFunc() == "httpapi.ParseString" }
 
 // Slice reports a slice-like field (absent is nil).
 func (r *Ref) Slice() bool { return r.Kind == KArray || r.Kind == KMap || r.Kind == KAny }
@@ -507,7 +533,7 @@ func (f *Field) Empty() string {
 
 // Empty is the literal a nil response body of this type is sent as.
 func (r *Response) Empty() string {
-	if r.Kind != "json" || r.Ref.Nullable {
+	if r.Kind != ContentJSON || r.Ref.Nullable {
 		return ""
 	}
 	return emptyLit(r.Ref)

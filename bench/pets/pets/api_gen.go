@@ -3,18 +3,21 @@
 // Package pets is the generated transport of the pets API (Pets (throughput benchmark) 1.0.0):
 // models, request decoding and validation, routing and response encoding.
 // Implement API (embed UnimplementedPets to stay compatible as the
-// spec grows) and serve NewHandler(yourAPI, Options{}).
+// spec grows) and serve NewHandler(yourAPI, Options{}). What does not
+// depend on the spec is in github.com/harness-sh/harness/runtime/httpapi.
 package pets
 
 import (
 	"context"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // API is the pets service: one method per operation of the spec. A
 // method receives a decoded, validated request and returns one of the
 // operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError its status, anything else 500). A panic answers 500 and is
-// logged; the server goes on serving.
+// *StatusError or an *httpapi.Problem its status, anything else 500). A panic
+// answers 500 and is logged; the server goes on serving.
 type API interface {
 	// CreatePet serves POST /pets
 	CreatePet(ctx context.Context, req CreatePetRequest) (CreatePetResponse, error)
@@ -31,3 +34,18 @@ func (UnimplementedPets) CreatePet(context.Context, CreatePetRequest) (CreatePet
 }
 
 var _ API = UnimplementedPets{}
+
+// The runtime's types a service names, the same in every service.
+type (
+	// Options configure NewHandler.
+	Options = httpapi.Options
+	// Credentials are what a request presented for one security scheme.
+	Credentials = httpapi.Credentials
+	// StatusError makes an operation answer its Status with its Message.
+	StatusError = httpapi.StatusError
+	// Date is a calendar date (format: date).
+	Date = httpapi.Date
+)
+
+// ErrNotImplemented makes an operation answer 501 Not Implemented.
+var ErrNotImplemented = httpapi.ErrNotImplemented

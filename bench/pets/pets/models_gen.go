@@ -4,6 +4,8 @@ package pets
 
 import (
 	"unicode/utf8"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // NewPet is a schema of the API.
@@ -26,55 +28,55 @@ type wireNewPet struct {
 
 // UnmarshalJSON reads the properties by their exact names.
 func (w *wireNewPet) UnmarshalJSON(b []byte) error {
-	o, err := readObject(b)
+	o, err := httpapi.ReadObject(b)
 	if err != nil {
 		return err
 	}
-	o.field("age", &w.Age, true)
-	o.field("name", &w.Name, true)
-	o.field("photoUrls", &w.PhotoURLs, false)
-	o.field("tag", &w.Tag, false)
-	w.nulls = o.nulls
-	return o.err
+	o.Field("age", &w.Age, true)
+	o.Field("name", &w.Name, true)
+	o.Field("photoUrls", &w.PhotoURLs, false)
+	o.Field("tag", &w.Tag, false)
+	w.nulls = o.Nulls()
+	return o.Err()
 }
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
-func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
+func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 	for _, k := range w.nulls {
-		errs.add(join(p, k), "must not be null")
+		errs.Add(httpapi.Join(p, k), "must not be null")
 	}
 	if w.Age == nil {
-		errs.add(join(p, "age"), "is required")
+		errs.Add(httpapi.Join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
 		if float64(m.Age) < 0 {
-			errs.add(join(p, "age"), "must be at least 0")
+			errs.Add(httpapi.Join(p, "age"), "must be at least 0")
 		}
 		if float64(m.Age) > 200 {
-			errs.add(join(p, "age"), "must be at most 200")
+			errs.Add(httpapi.Join(p, "age"), "must be at most 200")
 		}
 	}
 	if w.Name == nil {
-		errs.add(join(p, "name"), "is required")
+		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
 		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.add(join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
 		}
 		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.add(join(p, "name"), "must be at most 64 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
 		}
 	}
 	if w.PhotoURLs != nil {
 		m.PhotoURLs = w.PhotoURLs
 		if len(m.PhotoURLs) > 10 {
-			errs.add(join(p, "photoUrls"), "must have at most 10 items")
+			errs.Add(httpapi.Join(p, "photoUrls"), "must have at most 10 items")
 		}
 	}
 	if w.Tag != nil {
 		m.Tag = w.Tag
 		if !pattern1.MatchString((*m.Tag)) {
-			errs.add(join(p, "tag"), "must match the pattern ^[a-z]+$")
+			errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
 		}
 	}
 }

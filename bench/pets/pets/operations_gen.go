@@ -4,6 +4,8 @@ package pets
 
 import (
 	"net/http"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // CreatePetRequest is the decoded, validated request of POST /pets.
@@ -13,7 +15,7 @@ type CreatePetRequest struct {
 
 // CreatePetResponse is one of the CreatePet{Status}Response types.
 type CreatePetResponse interface {
-	answerCreatePet() response
+	answerCreatePet() httpapi.Response
 }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
@@ -22,8 +24,8 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet201JSONResponse) answerCreatePet() response {
-	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // CreatePet400Response answers 400: Invalid pet.
@@ -31,28 +33,28 @@ type CreatePet400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet400Response) answerCreatePet() response {
-	return response{status: 400, header: v.Header}
+func (v CreatePet400Response) answerCreatePet() httpapi.Response {
+	return httpapi.Response{Status: 400, Header: v.Header}
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "CreatePet")
+	defer h.srv.Recover(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
-	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
 		return
 	} else if present {
-		berrs := &errorList{in: "body"}
+		berrs := &httpapi.Errors{In: "body"}
 		decodeNewPet(&wire, "", berrs, &req.Body)
-		if len(berrs.list) > 0 {
-			h.invalid(w, r, berrs.list)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
 			return
 		}
 	}
 	resp, err := h.api.CreatePet(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "CreatePet", err)
+		h.srv.Fail(w, r, "CreatePet", err)
 		return
 	}
-	h.send(w, r, "CreatePet", resp.answerCreatePet())
+	h.srv.Send(w, r, "CreatePet", resp.answerCreatePet())
 }

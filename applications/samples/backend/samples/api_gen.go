@@ -3,18 +3,21 @@
 // Package samples is the generated transport of the samples API (samples 0.1.0):
 // models, request decoding and validation, routing and response encoding.
 // Implement API (embed UnimplementedSamples to stay compatible as the
-// spec grows) and serve NewHandler(yourAPI, Options{}).
+// spec grows) and serve NewHandler(yourAPI, Options{}). What does not
+// depend on the spec is in github.com/harness-sh/harness/runtime/httpapi.
 package samples
 
 import (
 	"context"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // API is the samples service: one method per operation of the spec. A
 // method receives a decoded, validated request and returns one of the
 // operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError its status, anything else 500). A panic answers 500 and is
-// logged; the server goes on serving.
+// *StatusError or an *httpapi.Problem its status, anything else 500). A panic
+// answers 500 and is logged; the server goes on serving.
 type API interface {
 	// CreateItem serves POST /items: Creates an item.
 	CreateItem(ctx context.Context, req CreateItemRequest) (CreateItemResponse, error)
@@ -66,3 +69,18 @@ func (UnimplementedSamples) Ready(context.Context, ReadyRequest) (ReadyResponse,
 }
 
 var _ API = UnimplementedSamples{}
+
+// The runtime's types a service names, the same in every service.
+type (
+	// Options configure NewHandler.
+	Options = httpapi.Options
+	// Credentials are what a request presented for one security scheme.
+	Credentials = httpapi.Credentials
+	// StatusError makes an operation answer its Status with its Message.
+	StatusError = httpapi.StatusError
+	// Date is a calendar date (format: date).
+	Date = httpapi.Date
+)
+
+// ErrNotImplemented makes an operation answer 501 Not Implemented.
+var ErrNotImplemented = httpapi.ErrNotImplemented

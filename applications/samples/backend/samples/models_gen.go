@@ -5,6 +5,8 @@ package samples
 import (
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // Item is a schema of the API.
@@ -46,30 +48,30 @@ type wireNewItem struct {
 
 // UnmarshalJSON reads the properties by their exact names.
 func (w *wireNewItem) UnmarshalJSON(b []byte) error {
-	o, err := readObject(b)
+	o, err := httpapi.ReadObject(b)
 	if err != nil {
 		return err
 	}
-	o.field("name", &w.Name, true)
-	o.field("tags", &w.Tags, false)
-	w.nulls = o.nulls
-	return o.err
+	o.Field("name", &w.Name, true)
+	o.Field("tags", &w.Tags, false)
+	w.nulls = o.Nulls()
+	return o.Err()
 }
 
 // decodeNewItem fills m from w, reporting what is invalid into errs.
-func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
+func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
 	for _, k := range w.nulls {
-		errs.add(join(p, k), "must not be null")
+		errs.Add(httpapi.Join(p, k), "must not be null")
 	}
 	if w.Name == nil {
-		errs.add(join(p, "name"), "is required")
+		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
 		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.add(join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
 		}
 		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.add(join(p, "name"), "must be at most 64 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
 		}
 	}
 	if w.Tags != nil {
@@ -78,13 +80,13 @@ func decodeNewItem(w *wireNewItem, p string, errs *errorList, m *NewItem) {
 			for i0 := range w.Tags {
 				m.Tags[i0] = w.Tags[i0]
 				if !pattern1.MatchString(m.Tags[i0]) {
-					errs.add(index(join(p, "tags"), i0), "must match the pattern ^[a-z0-9-]+$")
+					errs.Add(httpapi.Index(httpapi.Join(p, "tags"), i0), "must match the pattern ^[a-z0-9-]+$")
 				}
 			}
 		}
 
 		if len(m.Tags) > 10 {
-			errs.add(join(p, "tags"), "must have at most 10 items")
+			errs.Add(httpapi.Join(p, "tags"), "must have at most 10 items")
 		}
 	}
 }

@@ -4,6 +4,8 @@ package samples
 
 import (
 	"net/http"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // CreateItemRequest is the decoded, validated request of POST /items.
@@ -13,7 +15,7 @@ type CreateItemRequest struct {
 
 // CreateItemResponse is one of the CreateItem{Status}Response types.
 type CreateItemResponse interface {
-	answerCreateItem() response
+	answerCreateItem() httpapi.Response
 }
 
 // CreateItem201JSONResponse answers 201 with application/json: The created item.
@@ -22,8 +24,8 @@ type CreateItem201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateItem201JSONResponse) answerCreateItem() response {
-	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v CreateItem201JSONResponse) answerCreateItem() httpapi.Response {
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // CreateItem400Response answers 400: The request is invalid.
@@ -31,30 +33,30 @@ type CreateItem400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateItem400Response) answerCreateItem() response {
-	return response{status: 400, header: v.Header}
+func (v CreateItem400Response) answerCreateItem() httpapi.Response {
+	return httpapi.Response{Status: 400, Header: v.Header}
 }
 
 func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "CreateItem")
+	defer h.srv.Recover(w, r, "CreateItem")
 	var req CreateItemRequest
 	var wire wireNewItem
-	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
 		return
 	} else if present {
-		berrs := &errorList{in: "body"}
+		berrs := &httpapi.Errors{In: "body"}
 		decodeNewItem(&wire, "", berrs, &req.Body)
-		if len(berrs.list) > 0 {
-			h.invalid(w, r, berrs.list)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
 			return
 		}
 	}
 	resp, err := h.api.CreateItem(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "CreateItem", err)
+		h.srv.Fail(w, r, "CreateItem", err)
 		return
 	}
-	h.send(w, r, "CreateItem", resp.answerCreateItem())
+	h.srv.Send(w, r, "CreateItem", resp.answerCreateItem())
 }
 
 // GetItemRequest is the decoded, validated request of GET /items/{id}.
@@ -64,7 +66,7 @@ type GetItemRequest struct {
 
 // GetItemResponse is one of the GetItem{Status}Response types.
 type GetItemResponse interface {
-	answerGetItem() response
+	answerGetItem() httpapi.Response
 }
 
 // GetItem200JSONResponse answers 200 with application/json: The item.
@@ -73,8 +75,8 @@ type GetItem200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetItem200JSONResponse) answerGetItem() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v GetItem200JSONResponse) answerGetItem() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // GetItem404Response answers 404: No such item.
@@ -82,33 +84,33 @@ type GetItem404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetItem404Response) answerGetItem() response {
-	return response{status: 404, header: v.Header}
+func (v GetItem404Response) answerGetItem() httpapi.Response {
+	return httpapi.Response{Status: 404, Header: v.Header}
 }
 
 func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "GetItem")
+	defer h.srv.Recover(w, r, "GetItem")
 	var req GetItemRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("id", "is required")
-	} else if v, ok := parseParam(perrs, "id", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("id", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "id", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
-			perrs.add("id", "must be at least 1")
+			perrs.Add("id", "must be at least 1")
 		}
 		req.ID = v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	resp, err := h.api.GetItem(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "GetItem", err)
+		h.srv.Fail(w, r, "GetItem", err)
 		return
 	}
-	h.send(w, r, "GetItem", resp.answerGetItem())
+	h.srv.Send(w, r, "GetItem", resp.answerGetItem())
 }
 
 // ListItemsRequest is the decoded, validated request of GET /items.
@@ -119,7 +121,7 @@ type ListItemsRequest struct {
 
 // ListItemsResponse is one of the ListItems{Status}Response types.
 type ListItemsResponse interface {
-	answerListItems() response
+	answerListItems() httpapi.Response
 }
 
 // ListItems200JSONResponse answers 200 with application/json: A page of items.
@@ -128,46 +130,46 @@ type ListItems200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListItems200JSONResponse) answerListItems() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v ListItems200JSONResponse) answerListItems() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "ListItems")
+	defer h.srv.Recover(w, r, "ListItems")
 	var req ListItemsRequest
-	perrs := &errorList{}
+	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
-	perrs.in = "query"
-	if s, ok := first(query["limit"]); ok {
-		if v, ok := parseParam(perrs, "limit", s, parseInt64, "int64"); ok {
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["limit"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
 			if float64(v) < 1 {
-				perrs.add("limit", "must be at least 1")
+				perrs.Add("limit", "must be at least 1")
 			}
 			if float64(v) > 100 {
-				perrs.add("limit", "must be at most 100")
+				perrs.Add("limit", "must be at most 100")
 			}
 			req.Limit = &v
 		}
 	}
-	perrs.in = "query"
-	if s, ok := first(query["offset"]); ok {
-		if v, ok := parseParam(perrs, "offset", s, parseInt64, "int64"); ok {
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["offset"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
 			if float64(v) < 0 {
-				perrs.add("offset", "must be at least 0")
+				perrs.Add("offset", "must be at least 0")
 			}
 			req.Offset = &v
 		}
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	resp, err := h.api.ListItems(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "ListItems", err)
+		h.srv.Fail(w, r, "ListItems", err)
 		return
 	}
-	h.send(w, r, "ListItems", resp.answerListItems())
+	h.srv.Send(w, r, "ListItems", resp.answerListItems())
 }
 
 // LiveRequest is the decoded, validated request of GET /live.
@@ -176,7 +178,7 @@ type LiveRequest struct {
 
 // LiveResponse is one of the Live{Status}Response types.
 type LiveResponse interface {
-	answerLive() response
+	answerLive() httpapi.Response
 }
 
 // Live200JSONResponse answers 200 with application/json: The process is alive.
@@ -185,19 +187,19 @@ type Live200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Live200JSONResponse) answerLive() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v Live200JSONResponse) answerLive() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 func (h *handler) handleLive(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "Live")
+	defer h.srv.Recover(w, r, "Live")
 	var req LiveRequest
 	resp, err := h.api.Live(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "Live", err)
+		h.srv.Fail(w, r, "Live", err)
 		return
 	}
-	h.send(w, r, "Live", resp.answerLive())
+	h.srv.Send(w, r, "Live", resp.answerLive())
 }
 
 // PingRequest is the decoded, validated request of GET /ping.
@@ -206,7 +208,7 @@ type PingRequest struct {
 
 // PingResponse is one of the Ping{Status}Response types.
 type PingResponse interface {
-	answerPing() response
+	answerPing() httpapi.Response
 }
 
 // Ping200JSONResponse answers 200 with application/json: The service is reachable.
@@ -215,19 +217,19 @@ type Ping200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Ping200JSONResponse) answerPing() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v Ping200JSONResponse) answerPing() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "Ping")
+	defer h.srv.Recover(w, r, "Ping")
 	var req PingRequest
 	resp, err := h.api.Ping(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "Ping", err)
+		h.srv.Fail(w, r, "Ping", err)
 		return
 	}
-	h.send(w, r, "Ping", resp.answerPing())
+	h.srv.Send(w, r, "Ping", resp.answerPing())
 }
 
 // ReadyRequest is the decoded, validated request of GET /ready.
@@ -236,7 +238,7 @@ type ReadyRequest struct {
 
 // ReadyResponse is one of the Ready{Status}Response types.
 type ReadyResponse interface {
-	answerReady() response
+	answerReady() httpapi.Response
 }
 
 // Ready200JSONResponse answers 200 with application/json: The service is ready for traffic.
@@ -245,8 +247,8 @@ type Ready200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Ready200JSONResponse) answerReady() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v Ready200JSONResponse) answerReady() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // Ready503Response answers 503: Not ready yet.
@@ -254,17 +256,17 @@ type Ready503Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Ready503Response) answerReady() response {
-	return response{status: 503, header: v.Header}
+func (v Ready503Response) answerReady() httpapi.Response {
+	return httpapi.Response{Status: 503, Header: v.Header}
 }
 
 func (h *handler) handleReady(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "Ready")
+	defer h.srv.Recover(w, r, "Ready")
 	var req ReadyRequest
 	resp, err := h.api.Ready(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "Ready", err)
+		h.srv.Fail(w, r, "Ready", err)
 		return
 	}
-	h.send(w, r, "Ready", resp.answerReady())
+	h.srv.Send(w, r, "Ready", resp.answerReady())
 }

@@ -3,594 +3,68 @@
 package samples
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	"net/url"
-	"os"
-	"runtime/debug"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
+	"regexp"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // BasePath is the path prefix of every operation (the first server's path).
 const BasePath = "/api"
 
-// ErrNotImplemented makes the handler answer 501 Not Implemented.
-var ErrNotImplemented = errors.New("not implemented")
-
-// StatusError makes the handler answer Status with Message. A Status
-// outside 200–599 answers 500.
-type StatusError struct {
-	Status  int
-	Message string
-}
-
-func (e *StatusError) Error() string { return strconv.Itoa(e.Status) + " " + e.Message }
-
 // Security schemes of the spec, as named in Credentials.Scheme.
 const ()
 
-// Credentials are what a request presented for one security scheme.
-type Credentials struct {
-	Scheme             string // the scheme's name in the spec
-	Token              string // bearer token, API key or OAuth2/OpenID Connect token
-	Username, Password string // HTTP basic
-}
-
-// Options configure the handler. The zero value works: JSON logs to
-// stderr, 1 MiB bodies, always ready, and operations with security answer
-// 401 until Authenticate is set.
-type Options struct {
-	Logger       *slog.Logger
-	MaxBodyBytes int64 // default 1 MiB
-	// Authenticate checks credentials for an operation with security; it
-	// returns the context the operation runs with (e.g. holding the user)
-	// or an error for 401. An operation passes when, for one of its
-	// security alternatives, every scheme authenticates.
-	Authenticate func(ctx context.Context, c Credentials) (context.Context, error)
-	// Ready reports readiness for /ready; nil means always ready.
-	Ready func(ctx context.Context) error
-}
+// securitySchemes say where a request carries the credentials of each
+// scheme.
+var securitySchemes = []httpapi.SecurityScheme{}
 
 type handler struct {
-	api     API
-	opts    Options
-	log     *slog.Logger
-	maxBody int64
+	api API
+	srv *httpapi.Server
 }
 
 // NewHandler serves api: every operation at its path, /live and /ready,
 // and the spec at /api/openapi.json and /api/openapi.yaml.
 func NewHandler(api API, opts Options) http.Handler {
-	h := &handler{api: api, opts: opts, log: opts.Logger, maxBody: opts.MaxBodyBytes}
-	if h.log == nil {
-		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	}
-	if h.maxBody <= 0 {
-		h.maxBody = 1 << 20
-	}
-	mux := http.NewServeMux()
+	h := &handler{api: api, srv: httpapi.NewServer(opts, securitySchemes)}
 	for _, rt := range routes {
 		serve := rt.serve
-		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) })
+		h.srv.Handle(rt.pattern, rt.op, func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) })
 	}
-	return mux
+	return h.srv
 }
 
-// routes is a table, not one HandleFunc call per operation, so that a large
+// routes is a table, not one Handle call per operation, so that a large
 // API compiles as data rather than as one long function.
 var routes = [...]struct {
-	pattern string
-	serve   func(*handler, http.ResponseWriter, *http.Request)
+	pattern, op string
+	serve       func(*handler, http.ResponseWriter, *http.Request)
 }{
-	{"POST /api/items", (*handler).handleCreateItem},
-	{"GET /api/items/{p0}", (*handler).handleGetItem},
-	{"GET /api/items", (*handler).handleListItems},
-	{"GET /api/live", (*handler).handleLive},
-	{"GET /api/ping", (*handler).handlePing},
-	{"GET /api/ready", (*handler).handleReady},
-	{"GET /live", (*handler).live},
-	{"GET /ready", (*handler).ready},
-	{"GET /api/openapi.json", (*handler).specJSON},
-	{"GET /api/openapi.yaml", (*handler).specYAML},
+	{"POST /api/items", "CreateItem", (*handler).handleCreateItem},
+	{"GET /api/items/{p0}", "GetItem", (*handler).handleGetItem},
+	{"GET /api/items", "ListItems", (*handler).handleListItems},
+	{"GET /api/live", "Live", (*handler).handleLive},
+	{"GET /api/ping", "Ping", (*handler).handlePing},
+	{"GET /api/ready", "Ready", (*handler).handleReady},
+	{"GET /live", "", (*handler).live},
+	{"GET /ready", "", (*handler).ready},
+	{"GET /api/openapi.json", "", (*handler).specJSON},
+	{"GET /api/openapi.yaml", "", (*handler).specYAML},
 }
 
-func (h *handler) live(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (h *handler) ready(w http.ResponseWriter, r *http.Request) {
-	if h.opts.Ready != nil {
-		if err := h.opts.Ready(r.Context()); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
-			return
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
+func (h *handler) live(w http.ResponseWriter, r *http.Request)  { h.srv.Live(w, r) }
+func (h *handler) ready(w http.ResponseWriter, r *http.Request) { h.srv.Ready(w, r) }
 
 func (h *handler) specJSON(w http.ResponseWriter, r *http.Request) {
-	_ = writeBody(w, http.StatusOK, "application/json", SpecJSON)
+	_ = httpapi.WriteBody(w, http.StatusOK, "application/json", SpecJSON)
 }
 
 func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
-	_ = writeBody(w, http.StatusOK, "application/yaml", SpecYAML)
+	_ = httpapi.WriteBody(w, http.StatusOK, "application/yaml", SpecYAML)
 }
 
-// buffers hold JSON answers while they are encoded, so that a value that
-// cannot be encoded answers 500 rather than a truncated success, and every
-// answer carries its Content-Length.
-var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// encodeJSON encodes v into a pooled buffer; release gives it back.
-func encodeJSON(v any) (*bytes.Buffer, error) {
-	buf := buffers.Get().(*bytes.Buffer)
-	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		release(buf)
-		return nil, err
-	}
-	return buf, nil
-}
-
-func release(buf *bytes.Buffer) {
-	if buf.Cap() <= 64<<10 { // a rare large answer is not kept
-		buffers.Put(buf)
-	}
-}
-
-// writeJSON answers status with v, a value of the handler's own that
-// always encodes.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf, err := encodeJSON(v)
-	if err != nil {
-		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-		return
-	}
-	_ = writeBody(w, status, "application/json", buf.Bytes())
-	release(buf)
-}
-
-// internalError is the body of a 500, as writeJSON encodes it.
-var internalError = []byte(`{"message":"internal error"}` + "\n")
-
-// writeBody answers status with body, giving its Content-Length; statuses
-// that have no body (204, 304) send none. The error is the body's writing.
-func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) error {
-	if status == http.StatusNoContent || status == http.StatusNotModified {
-		w.WriteHeader(status)
-		return nil
-	}
-	hdr := w.Header()
-	if contentType != "" {
-		hdr.Set("Content-Type", contentType)
-	}
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if len(body) == 0 {
-		return nil
-	}
-	_, err := w.Write(body)
-	return err
-}
-
-// validStatus reports whether an operation may answer with code: a final
-// status (net/http would send a 1xx as an informational answer followed by
-// 200, and panics below 100).
-func validStatus(code int) bool { return code >= 200 && code <= 599 }
-
-// requestBody reports whether the request has a body. When a required one
-// is missing, or its content type is not contentType, it answers the
-// request itself and reports !ok.
-func (h *handler) requestBody(w http.ResponseWriter, r *http.Request, contentType string, required bool) (present, ok bool) {
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		if required {
-			h.invalid(w, r, []ValidationError{{In: "body", Reason: "is required"}})
-			return false, false
-		}
-		return false, true
-	}
-	if !contentTypeIs(r, contentType) {
-		h.unsupported(w, r, contentType)
-		return false, false
-	}
-	return true, true
-}
-
-// readJSON decodes a JSON request body into wire. When the body is missing
-// but required, has another content type, is too large or is not one JSON
-// value (trailing data included), it answers the request itself and
-// reports !ok.
-func (h *handler) readJSON(w http.ResponseWriter, r *http.Request, contentType string, required bool, wire any) (present, ok bool) {
-	if present, ok = h.requestBody(w, r, contentType, required); !present {
-		return present, ok
-	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err == nil {
-		err = decodeJSON(data, wire)
-	}
-	if err != nil {
-		if !h.tooLarge(w, r, err) {
-			h.badBody(w, r, err)
-		}
-		return false, false
-	}
-	return true, true
-}
-
-// badBody answers a request whose body JSON decoding refused.
-func (h *handler) badBody(w http.ResponseWriter, r *http.Request, err error) {
-	errs := &errorList{in: "body"}
-	errs.undecodable("", err)
-	h.invalid(w, r, errs.list)
-}
-
-// readBody reads a request body whole, answering the request itself (!ok)
-// when it is too large.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err != nil {
-		h.tooLarge(w, r, err)
-		return nil, false
-	}
-	return data, true
-}
-
-// readValues reads an application/x-www-form-urlencoded body, answering the
-// request itself (!ok) when it is too large or not a form.
-func (h *handler) readValues(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
-	data, ok := h.readBody(w, r)
-	if !ok {
-		return nil, false
-	}
-	vals, err := url.ParseQuery(string(data))
-	if err != nil {
-		h.invalid(w, r, []ValidationError{{In: "body", Reason: "is not a valid form: " + err.Error()}})
-		return nil, false
-	}
-	return vals, true
-}
-
-// readForm decodes an application/x-www-form-urlencoded body into wire,
-// reading each field's text as its kind says (see formJSON), so a form is
-// validated like a JSON body. Failures are answered as in readJSON.
-func (h *handler) readForm(w http.ResponseWriter, r *http.Request, kinds map[string]string, required bool, wire any) (present, ok bool) {
-	if present, ok = h.requestBody(w, r, "application/x-www-form-urlencoded", required); !present {
-		return present, ok
-	}
-	vals, ok := h.readValues(w, r)
-	if !ok {
-		return false, false
-	}
-	if err := decodeJSON(formJSON(vals, kinds), wire); err != nil {
-		h.badBody(w, r, err)
-		return false, false
-	}
-	return true, true
-}
-
-// formJSON writes form values as the JSON object they stand for: numbers
-// and booleans that parse as such become JSON numbers and booleans (the
-// others stay strings, so decoding names the field), repeated fields
-// arrays. Fields the schema does not name are left out.
-func formJSON(vals url.Values, kinds map[string]string) []byte {
-	obj := make(map[string]any, len(vals))
-	scalar := func(kind, s string) any {
-		switch kind {
-		case "integer", "number":
-			if _, err := strconv.ParseFloat(s, 64); err == nil {
-				return json.Number(s)
-			}
-		case "boolean":
-			if b, err := strconv.ParseBool(s); err == nil {
-				return b
-			}
-		}
-		return s
-	}
-	for k, vs := range vals {
-		kind, ok := kinds[k]
-		if !ok || len(vs) == 0 {
-			continue
-		}
-		if item, ok := strings.CutPrefix(kind, "array:"); ok {
-			list := make([]any, len(vs))
-			for i, s := range vs {
-				list[i] = scalar(item, s)
-			}
-			obj[k] = list
-		} else {
-			obj[k] = scalar(kind, vs[0])
-		}
-	}
-	b, _ := json.Marshal(obj)
-	return b
-}
-
-// multipartJSON is formJSON of a multipart form's values, with each file
-// part standing as an empty value of its field: present, as required
-// checks need, and nothing for a binary field to decode.
-func multipartJSON(f *multipart.Form, kinds map[string]string) []byte {
-	vals := make(url.Values, len(f.Value)+len(f.File))
-	for k, vs := range f.Value {
-		vals[k] = vs
-	}
-	for k, files := range f.File {
-		vals[k] = append(vals[k], make([]string, len(files))...)
-	}
-	return formJSON(vals, kinds)
-}
-
-// deepObject gathers a deepObject query parameter's fields as prop=value:
-// key[prop]=value, and for arrays key[prop][0]=a&key[prop][1]=b (as
-// kin-openapi reads them) or key[prop]=a&key[prop]=b. Nil when the query
-// has none.
-func deepObject(query url.Values, key string) url.Values {
-	type item struct {
-		i  int
-		vs []string
-	}
-	var out url.Values
-	var indexed map[string][]item
-	for k, vs := range query {
-		rest, ok := strings.CutPrefix(k, key+"[")
-		if !ok {
-			continue
-		}
-		prop, rest, ok := strings.Cut(rest, "]")
-		if !ok {
-			continue
-		}
-		if out == nil {
-			out = url.Values{}
-		}
-		if rest == "" {
-			out[prop] = append(out[prop], vs...)
-			continue
-		}
-		if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rest, "["), "]")); err == nil && strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, "]") {
-			if indexed == nil {
-				indexed = map[string][]item{}
-			}
-			indexed[prop] = append(indexed[prop], item{n, vs})
-		}
-	}
-	for prop, items := range indexed {
-		slices.SortFunc(items, func(a, b item) int { return a.i - b.i })
-		for _, it := range items {
-			out[prop] = append(out[prop], it.vs...)
-		}
-	}
-	return out
-}
-
-// The raw value of a parameter: present or not, and its text.
-
-func nonEmpty(s string) (string, bool) { return s, s != "" }
-
-func first(vals []string) (string, bool) {
-	if len(vals) == 0 {
-		return "", false
-	}
-	return vals[0], true
-}
-
-// styled strips the prefix of a label (".") or matrix (";name=") path
-// parameter, reporting a value without it.
-func styled(errs *errorList, key, s, prefix string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, prefix)
-	if !ok {
-		errs.add(key, "must start with "+strconv.Quote(prefix))
-	}
-	return rest, ok
-}
-
-// styledValues is styled for an array: its one value, or none.
-func styledValues(errs *errorList, key, s, prefix string) []string {
-	if rest, ok := styled(errs, key, s, prefix); ok {
-		return pathValues(rest)
-	}
-	return nil
-}
-
-func pathValues(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
-}
-
-func cookieValue(r *http.Request, name string) (string, bool) {
-	c, err := r.Cookie(name)
-	if err != nil {
-		return "", false
-	}
-	return c.Value, true
-}
-
-func cookieValues(r *http.Request, name string) []string {
-	if s, ok := cookieValue(r, name); ok {
-		return []string{s}
-	}
-	return nil
-}
-
-// parseParam parses a parameter's text, reporting a failure under key.
-func parseParam[T any](e *errorList, key, s string, parse func(string) (T, error), typ string) (T, bool) {
-	v, err := parse(s)
-	if err != nil {
-		e.add(key, parseReason(typ))
-	}
-	return v, err == nil
-}
-
-func statusOr(code, def int) int {
-	if code == 0 {
-		return def
-	}
-	return code
-}
-
-func (h *handler) invalid(w http.ResponseWriter, r *http.Request, errs []ValidationError) {
-	if h.log.Enabled(r.Context(), slog.LevelDebug) {
-		h.log.DebugContext(r.Context(), "invalid request", "method", r.Method, "path", r.URL.Path, "errors", errs)
-	}
-	writeJSON(w, http.StatusBadRequest, ValidationErrors{Message: "invalid request", Errors: errs})
-}
-
-func (h *handler) unsupported(w http.ResponseWriter, r *http.Request, want string) {
-	writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"message": "unsupported content type; send " + want})
-}
-
-// tooLarge answers 413 when err comes from the body limit.
-func (h *handler) tooLarge(w http.ResponseWriter, r *http.Request, err error) bool {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "request body larger than " + strconv.FormatInt(mbe.Limit, 10) + " bytes"})
-		return true
-	}
-	return false
-}
-
-func contentTypeIs(r *http.Request, want string) bool {
-	got := r.Header.Get("Content-Type")
-	if got == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(got)
-	if err != nil {
-		return false
-	}
-	wt, _, _ := mime.ParseMediaType(want)
-	return wt == "*/*" || strings.EqualFold(mt, wt) || strings.HasSuffix(wt, "/*") && strings.HasPrefix(mt, strings.TrimSuffix(wt, "*"))
-}
-
-// response is what an operation's answer sends: each response type of an
-// operation has one method returning it, which also keeps the types of
-// one operation from being returned by another.
-type response struct {
-	status      int
-	contentType string
-	header      http.Header
-	isJSON      bool
-	json        any    // the body to encode, when isJSON
-	bytes       []byte // else the body as is
-}
-
-// fail answers an operation that returned an error, or nothing.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, op string, err error) {
-	var se *StatusError
-	switch {
-	case errors.Is(err, ErrNotImplemented):
-		writeJSON(w, http.StatusNotImplemented, map[string]string{"message": op + " is not implemented"})
-	case errors.As(err, &se) && validStatus(se.Status):
-		writeJSON(w, se.Status, map[string]string{"message": se.Message})
-	case err != nil:
-		h.log.ErrorContext(r.Context(), "operation failed", "operation", op, "method", r.Method, "path", r.URL.Path, "err", err)
-		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-	default:
-		h.log.ErrorContext(r.Context(), "operation returned no response", "operation", op, "method", r.Method, "path", r.URL.Path)
-		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-	}
-}
-
-// recoverPanic, deferred by each operation's handler, answers a panic of the
-// operation (the API's method, Options.Authenticate, the encoding of its
-// answer) with 500 and logs it, so that the server keeps serving.
-// http.ErrAbortHandler is panicked again: it asks net/http to abort.
-func (h *handler) recoverPanic(w http.ResponseWriter, r *http.Request, op string) {
-	p := recover()
-	if p == nil {
-		return
-	}
-	if p == http.ErrAbortHandler {
-		panic(p)
-	}
-	h.log.ErrorContext(r.Context(), "operation panicked", "operation", op, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-	_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-}
-
-// send writes an operation's answer. Its body is encoded before anything
-// is written: when it cannot be, or the status is not one to answer with,
-// the answer is 500.
-func (h *handler) send(w http.ResponseWriter, r *http.Request, op string, a response) {
-	if !validStatus(a.status) {
-		h.log.ErrorContext(r.Context(), "operation answered an invalid status", "operation", op, "method", r.Method, "path", r.URL.Path, "status", a.status)
-		_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-		return
-	}
-	body := a.bytes
-	var buf *bytes.Buffer
-	if a.isJSON {
-		var err error
-		if buf, err = encodeJSON(a.json); err != nil {
-			h.log.ErrorContext(r.Context(), "encoding the response failed", "operation", op, "method", r.Method, "path", r.URL.Path, "err", err)
-			_ = writeBody(w, http.StatusInternalServerError, "application/json", internalError)
-			return
-		}
-		body = buf.Bytes()
-	}
-	for k, vs := range a.header {
-		w.Header()[k] = vs
-	}
-	if err := writeBody(w, a.status, a.contentType, body); err != nil {
-		h.log.WarnContext(r.Context(), "writing the response failed", "operation", op, "err", err)
-	}
-	if buf != nil {
-		release(buf)
-	}
-}
-
-// authenticate runs Options.Authenticate over the operation's security
-// alternatives; the first alternative whose schemes all pass wins.
-func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, alternatives [][]string) (context.Context, bool) {
-	var last error
-	for _, alt := range alternatives {
-		ctx := r.Context()
-		ok := true
-		for _, scheme := range alt {
-			c, found := credentials(r, scheme)
-			if !found {
-				ok, last = false, errors.New("no credentials for "+scheme)
-				break
-			}
-			if h.opts.Authenticate == nil {
-				ok, last = false, errors.New("authentication is not configured")
-				break
-			}
-			next, err := h.opts.Authenticate(ctx, c)
-			if err != nil {
-				ok, last = false, err
-				break
-			}
-			ctx = next
-		}
-		if ok {
-			return ctx, true
-		}
-	}
-	msg := "unauthorized"
-	if last != nil {
-		msg += ": " + last.Error()
-	}
-	writeJSON(w, http.StatusUnauthorized, map[string]string{"message": msg})
-	return nil, false
-}
-
-// credentials extracts what the request presents for a scheme.
-func credentials(r *http.Request, scheme string) (Credentials, bool) {
-	c := Credentials{Scheme: scheme}
-	switch scheme {
-	}
-	return c, false
-}
+// The patterns of the spec, compiled once.
+var (
+	pattern1 = regexp.MustCompile("^[a-z0-9-]+$")
+)

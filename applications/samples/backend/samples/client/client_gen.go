@@ -15,9 +15,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 import samples "github.com/harness-sh/harness/applications/samples/backend/samples"
@@ -27,7 +27,8 @@ type Client struct {
 	BaseURL string       // scheme, host and base path, e.g. http://samples.ns:80/api
 	HTTP    *http.Client // nil means http.DefaultClient
 	// Edit, when set, changes each request before it is sent (credentials,
-	// tracing headers).
+	// tracing headers). The request ID of the context (httpapi.RequestID)
+	// is sent as X-Request-ID already.
 	Edit func(*http.Request) error
 }
 
@@ -46,64 +47,12 @@ func New(address string) *Client {
 func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 
 // Error is an answer the spec does not declare for the operation (for
-// example a 400 with validation errors, a 401 or a 501).
-type Error struct {
-	StatusCode int
-	Body       []byte
-}
-
-func (e *Error) Error() string {
-	return "unexpected answer " + strconv.Itoa(e.StatusCode) + ": " + strings.TrimSpace(string(e.Body))
-}
-
-// Validation returns the server's validation errors, when the answer was a 400 of harness.
-func (e *Error) Validation() (samples.ValidationErrors, bool) {
-	var v samples.ValidationErrors
-	err := json.Unmarshal(e.Body, &v)
-	return v, err == nil && e.StatusCode == http.StatusBadRequest && len(v.Errors) > 0
-}
+// example a 400 for an invalid request, a 401 or a 501); its Problem
+// method decodes the server's application/problem+json body.
+type Error = httpapi.ClientError
 
 func (c *Client) do(req *http.Request) (*http.Response, error) {
-	if c.Edit != nil {
-		if err := c.Edit(req); err != nil {
-			return nil, err
-		}
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return hc.Do(req)
-}
-
-func unexpected(res *http.Response) error {
-	body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	return &Error{StatusCode: res.StatusCode, Body: body}
-}
-
-func format(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case time.Time:
-		return x.Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
-
-func formatList[T any](vs []T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = format(v)
-	}
-	return out
-}
-
-func readText(r io.Reader) (string, error) {
-	b, err := io.ReadAll(r)
-	return string(b), err
+	return httpapi.Do(c.HTTP, c.Edit, req)
 }
 
 // CreateItem calls POST /items: Creates an item.
@@ -140,13 +89,13 @@ func (c *Client) CreateItem(ctx context.Context, req samples.CreateItemRequest) 
 		v := samples.CreateItem400Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("CreateItem", res)
 	}
 }
 
 // GetItem calls GET /items/{id}: Returns one item.
 func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (samples.GetItemResponse, error) {
-	path := "/items/" + url.PathEscape(format(req.ID))
+	path := "/items/" + url.PathEscape(httpapi.FormatParam(req.ID))
 	var body io.Reader
 	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
 	if err != nil {
@@ -168,7 +117,7 @@ func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (sampl
 		v := samples.GetItem404Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("GetItem", res)
 	}
 }
 
@@ -177,10 +126,10 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	path := "/items"
 	query := url.Values{}
 	if req.Limit != nil {
-		query.Set("limit", format(*req.Limit))
+		query.Set("limit", httpapi.FormatParam(*req.Limit))
 	}
 	if req.Offset != nil {
-		query.Set("offset", format(*req.Offset))
+		query.Set("offset", httpapi.FormatParam(*req.Offset))
 	}
 	if len(query) > 0 {
 		path += "?" + query.Encode()
@@ -203,7 +152,7 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 		}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("ListItems", res)
 	}
 }
 
@@ -228,7 +177,7 @@ func (c *Client) Live(ctx context.Context, req samples.LiveRequest) (samples.Liv
 		}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("Live", res)
 	}
 }
 
@@ -253,7 +202,7 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 		}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("Ping", res)
 	}
 }
 
@@ -281,6 +230,6 @@ func (c *Client) Ready(ctx context.Context, req samples.ReadyRequest) (samples.R
 		v := samples.Ready503Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("Ready", res)
 	}
 }

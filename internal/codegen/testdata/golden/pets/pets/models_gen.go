@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"time"
 	"unicode/utf8"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // NewPet is a schema of the API.
@@ -36,36 +38,36 @@ type wireNewPet struct {
 
 // UnmarshalJSON reads the properties by their exact names.
 func (w *wireNewPet) UnmarshalJSON(b []byte) error {
-	o, err := readObject(b)
+	o, err := httpapi.ReadObject(b)
 	if err != nil {
 		return err
 	}
-	o.field("age", &w.Age, true)
-	o.field("attributes", &w.Attributes, false)
-	o.field("born", &w.Born, false)
-	o.field("name", &w.Name, true)
-	o.field("owner", &w.Owner, true)
-	o.field("photoUrls", &w.PhotoURLs, false)
-	o.field("status", &w.Status, false)
-	o.field("tag", &w.Tag, false)
-	w.nulls = o.nulls
-	return o.err
+	o.Field("age", &w.Age, true)
+	o.Field("attributes", &w.Attributes, false)
+	o.Field("born", &w.Born, false)
+	o.Field("name", &w.Name, true)
+	o.Field("owner", &w.Owner, true)
+	o.Field("photoUrls", &w.PhotoURLs, false)
+	o.Field("status", &w.Status, false)
+	o.Field("tag", &w.Tag, false)
+	w.nulls = o.Nulls()
+	return o.Err()
 }
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
-func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
+func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 	for _, k := range w.nulls {
-		errs.add(join(p, k), "must not be null")
+		errs.Add(httpapi.Join(p, k), "must not be null")
 	}
 	if w.Age == nil {
-		errs.add(join(p, "age"), "is required")
+		errs.Add(httpapi.Join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
 		if float64(m.Age) < 0 {
-			errs.add(join(p, "age"), "must be at least 0")
+			errs.Add(httpapi.Join(p, "age"), "must be at least 0")
 		}
 		if float64(m.Age) > 200 {
-			errs.add(join(p, "age"), "must be at most 200")
+			errs.Add(httpapi.Join(p, "age"), "must be at most 200")
 		}
 	}
 	if w.Attributes != nil {
@@ -75,7 +77,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 				var t0 float64
 				t0 = v0
 				if float64(t0) < 0 {
-					errs.add(join(join(p, "attributes"), i0), "must be at least 0")
+					errs.Add(httpapi.Join(httpapi.Join(p, "attributes"), i0), "must be at least 0")
 				}
 				m.Attributes[i0] = t0
 			}
@@ -85,40 +87,40 @@ func decodeNewPet(w *wireNewPet, p string, errs *errorList, m *NewPet) {
 	if w.Born != nil {
 		m.Born = new(Date)
 		if t, err := time.Parse(time.DateOnly, (*w.Born)); err != nil {
-			errs.add(join(p, "born"), "must be a date (2006-01-02)")
+			errs.Add(httpapi.Join(p, "born"), "must be a date (2006-01-02)")
 		} else {
-			(*m.Born) = Date{t}
+			(*m.Born) = httpapi.Date{Time: t}
 		}
 	}
 	if w.Name == nil {
-		errs.add(join(p, "name"), "is required")
+		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
 		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.add(join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
 		}
 		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.add(join(p, "name"), "must be at most 64 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
 		}
 	}
 	if w.Owner != nil {
 		m.Owner = new(NewPetOwner)
-		decodeNewPetOwner(w.Owner, join(p, "owner"), errs, m.Owner)
+		decodeNewPetOwner(w.Owner, httpapi.Join(p, "owner"), errs, m.Owner)
 	}
 	if w.PhotoURLs != nil {
 		m.PhotoURLs = w.PhotoURLs
 		if len(m.PhotoURLs) > 10 {
-			errs.add(join(p, "photoUrls"), "must have at most 10 items")
+			errs.Add(httpapi.Join(p, "photoUrls"), "must have at most 10 items")
 		}
 	}
 	if w.Status != nil {
 		m.Status = new(Status)
-		(*m.Status) = decodeStatus((*w.Status), join(p, "status"), errs)
+		(*m.Status) = decodeStatus((*w.Status), httpapi.Join(p, "status"), errs)
 	}
 	if w.Tag != nil {
 		m.Tag = w.Tag
 		if !pattern1.MatchString((*m.Tag)) {
-			errs.add(join(p, "tag"), "must match the pattern ^[a-z]+$")
+			errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
 		}
 	}
 }
@@ -139,33 +141,33 @@ type wireNewPetOwner struct {
 
 // UnmarshalJSON reads the properties by their exact names.
 func (w *wireNewPetOwner) UnmarshalJSON(b []byte) error {
-	o, err := readObject(b)
+	o, err := httpapi.ReadObject(b)
 	if err != nil {
 		return err
 	}
-	o.field("email", &w.Email, true)
-	o.field("since", &w.Since, false)
-	w.nulls = o.nulls
-	return o.err
+	o.Field("email", &w.Email, true)
+	o.Field("since", &w.Since, false)
+	w.nulls = o.Nulls()
+	return o.Err()
 }
 
 // decodeNewPetOwner fills m from w, reporting what is invalid into errs.
-func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *errorList, m *NewPetOwner) {
+func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *httpapi.Errors, m *NewPetOwner) {
 	for _, k := range w.nulls {
-		errs.add(join(p, k), "must not be null")
+		errs.Add(httpapi.Join(p, k), "must not be null")
 	}
 	if w.Email == nil {
-		errs.add(join(p, "email"), "is required")
+		errs.Add(httpapi.Join(p, "email"), "is required")
 	} else {
 		m.Email = (*w.Email)
-		if reason := checkFormat("email", m.Email); reason != "" {
-			errs.add(join(p, "email"), reason)
+		if reason := httpapi.CheckFormat("email", m.Email); reason != "" {
+			errs.Add(httpapi.Join(p, "email"), reason)
 		}
 	}
 	if w.Since != nil {
 		m.Since = new(time.Time)
 		if t, err := time.Parse(time.RFC3339Nano, (*w.Since)); err != nil {
-			errs.add(join(p, "since"), "must be a date-time (RFC 3339)")
+			errs.Add(httpapi.Join(p, "since"), "must be a date-time (RFC 3339)")
 		} else {
 			(*m.Since) = t
 		}
@@ -273,11 +275,11 @@ const (
 	StatusSold      Status = "sold"
 )
 
-func decodeStatus(w Status, p string, errs *errorList) Status {
+func decodeStatus(w Status, p string, errs *httpapi.Errors) Status {
 	switch w {
 	case StatusAvailable, StatusPending, StatusSold:
 	default:
-		errs.add(p, "must be one of: available, pending, sold")
+		errs.Add(p, "must be one of: available, pending, sold")
 	}
 	return w
 }

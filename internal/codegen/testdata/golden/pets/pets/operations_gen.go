@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"unicode/utf8"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // AddDocumentRequest is the decoded, validated request of POST /pets/{petId}/documents.
@@ -17,7 +19,7 @@ type AddDocumentRequest struct {
 
 // AddDocumentResponse is one of the AddDocument{Status}Response types.
 type AddDocumentResponse interface {
-	answerAddDocument() response
+	answerAddDocument() httpapi.Response
 }
 
 // AddDocument200TextResponse answers 200 with text/plain: What the server read from the form.
@@ -26,61 +28,58 @@ type AddDocument200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v AddDocument200TextResponse) answerAddDocument() response {
-	return response{status: 200, contentType: "text/plain", header: v.Header, bytes: []byte(v.Body)}
+func (v AddDocument200TextResponse) answerAddDocument() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "text/plain", Header: v.Header, Body: []byte(v.Body)}
 }
 
 func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "AddDocument")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "AddDocument")
+	ctx, ok := h.srv.Authenticate(w, r, securityAddDocument)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req AddDocumentRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
-	if present, ok := h.requestBody(w, r, "multipart/form-data", true); !ok {
+	if present, ok := h.srv.RequestBody(w, r, "multipart/form-data", true); !ok {
 		return
 	} else if present {
-		r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
-		if err := r.ParseMultipartForm(h.maxBody); err != nil {
-			if h.tooLarge(w, r, err) {
-				return
-			}
-			h.invalid(w, r, []ValidationError{{In: "body", Reason: "is not a valid multipart form: " + err.Error()}})
+		if !h.srv.ReadMultipart(w, r) {
 			return
 		}
 		req.Body = r.MultipartForm
 		var wire wireAddDocumentBody
-		if err := decodeJSON(multipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
-			h.badBody(w, r, err)
+		if err := httpapi.DecodeJSON(httpapi.MultipartJSON(r.MultipartForm, bodyFieldsAddDocument), &wire); err != nil {
+			h.srv.BadBody(w, r, err)
 			return
 		}
-		berrs := &errorList{in: "body"}
+		berrs := &httpapi.Errors{In: "body"}
 		var checked AddDocumentBody
 		decodeAddDocumentBody(&wire, "", berrs, &checked)
-		if len(berrs.list) > 0 {
-			h.invalid(w, r, berrs.list)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
 			return
 		}
 	}
 	resp, err := h.api.AddDocument(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "AddDocument", err)
+		h.srv.Fail(w, r, "AddDocument", err)
 		return
 	}
-	h.send(w, r, "AddDocument", resp.answerAddDocument())
+	h.srv.Send(w, r, "AddDocument", resp.answerAddDocument())
 }
+
+var securityAddDocument = [][]string{{"bearer"}}
 
 // bodyFieldsAddDocument says how each form field of the body is read.
 var bodyFieldsAddDocument = map[string]string{"file": "string", "title": "string"}
@@ -101,20 +100,20 @@ type wireAddDocumentBody struct {
 
 // UnmarshalJSON reads the properties by their exact names.
 func (w *wireAddDocumentBody) UnmarshalJSON(b []byte) error {
-	o, err := readObject(b)
+	o, err := httpapi.ReadObject(b)
 	if err != nil {
 		return err
 	}
-	o.field("file", &w.File, false)
-	o.field("title", &w.Title, false)
-	w.nulls = o.nulls
-	return o.err
+	o.Field("file", &w.File, false)
+	o.Field("title", &w.Title, false)
+	w.nulls = o.Nulls()
+	return o.Err()
 }
 
 // decodeAddDocumentBody fills m from w, reporting what is invalid into errs.
-func decodeAddDocumentBody(w *wireAddDocumentBody, p string, errs *errorList, m *AddDocumentBody) {
+func decodeAddDocumentBody(w *wireAddDocumentBody, p string, errs *httpapi.Errors, m *AddDocumentBody) {
 	for _, k := range w.nulls {
-		errs.add(join(p, k), "must not be null")
+		errs.Add(httpapi.Join(p, k), "must not be null")
 	}
 	if w.File != nil {
 		m.File = w.File
@@ -132,7 +131,7 @@ type AddNoteRequest struct {
 
 // AddNoteResponse is one of the AddNote{Status}Response types.
 type AddNoteResponse interface {
-	answerAddNote() response
+	answerAddNote() httpapi.Response
 }
 
 // AddNote200TextResponse answers 200 with text/plain: The note as stored.
@@ -141,33 +140,33 @@ type AddNote200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v AddNote200TextResponse) answerAddNote() response {
-	return response{status: 200, contentType: "text/plain", header: v.Header, bytes: []byte(v.Body)}
+func (v AddNote200TextResponse) answerAddNote() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "text/plain", Header: v.Header, Body: []byte(v.Body)}
 }
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "AddNote")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "AddNote")
+	ctx, ok := h.srv.Authenticate(w, r, securityAddNote)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req AddNoteRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
-	if present, ok := h.requestBody(w, r, "text/plain", true); !ok {
+	if present, ok := h.srv.RequestBody(w, r, "text/plain", true); !ok {
 		return
 	} else if present {
-		data, ok := h.readBody(w, r)
+		data, ok := h.srv.ReadBody(w, r)
 		if !ok {
 			return
 		}
@@ -175,11 +174,13 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := h.api.AddNote(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "AddNote", err)
+		h.srv.Fail(w, r, "AddNote", err)
 		return
 	}
-	h.send(w, r, "AddNote", resp.answerAddNote())
+	h.srv.Send(w, r, "AddNote", resp.answerAddNote())
 }
+
+var securityAddNote = [][]string{{"bearer"}}
 
 // CreatePetRequest is the decoded, validated request of POST /pets.
 type CreatePetRequest struct {
@@ -188,7 +189,7 @@ type CreatePetRequest struct {
 
 // CreatePetResponse is one of the CreatePet{Status}Response types.
 type CreatePetResponse interface {
-	answerCreatePet() response
+	answerCreatePet() httpapi.Response
 }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
@@ -197,8 +198,8 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet201JSONResponse) answerCreatePet() response {
-	return response{status: 201, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // CreatePet400JSONResponse answers 400 with application/json: Invalid pet.
@@ -207,30 +208,30 @@ type CreatePet400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet400JSONResponse) answerCreatePet() response {
-	return response{status: 400, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v CreatePet400JSONResponse) answerCreatePet() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "CreatePet")
+	defer h.srv.Recover(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
-	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
 		return
 	} else if present {
-		berrs := &errorList{in: "body"}
+		berrs := &httpapi.Errors{In: "body"}
 		decodeNewPet(&wire, "", berrs, &req.Body)
-		if len(berrs.list) > 0 {
-			h.invalid(w, r, berrs.list)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
 			return
 		}
 	}
 	resp, err := h.api.CreatePet(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "CreatePet", err)
+		h.srv.Fail(w, r, "CreatePet", err)
 		return
 	}
-	h.send(w, r, "CreatePet", resp.answerCreatePet())
+	h.srv.Send(w, r, "CreatePet", resp.answerCreatePet())
 }
 
 // DeletePetRequest is the decoded, validated request of DELETE /pets/{petId}.
@@ -241,7 +242,7 @@ type DeletePetRequest struct {
 
 // DeletePetResponse is one of the DeletePet{Status}Response types.
 type DeletePetResponse interface {
-	answerDeletePet() response
+	answerDeletePet() httpapi.Response
 }
 
 // DeletePet204Response answers 204: Deleted.
@@ -249,43 +250,45 @@ type DeletePet204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePet204Response) answerDeletePet() response {
-	return response{status: 204, header: v.Header}
+func (v DeletePet204Response) answerDeletePet() httpapi.Response {
+	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "DeletePet")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "DeletePet")
+	ctx, ok := h.srv.Authenticate(w, r, securityDeletePet)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req DeletePetRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
-			perrs.add("petId", "must be at least 1")
+			perrs.Add("petId", "must be at least 1")
 		}
 		req.PetID = v
 	}
-	perrs.in = "cookie"
-	if v, ok := cookieValue(r, "session"); ok {
+	perrs.In = "cookie"
+	if v, ok := httpapi.CookieValue(r, "session"); ok {
 		req.Session = &v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	resp, err := h.api.DeletePet(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "DeletePet", err)
+		h.srv.Fail(w, r, "DeletePet", err)
 		return
 	}
-	h.send(w, r, "DeletePet", resp.answerDeletePet())
+	h.srv.Send(w, r, "DeletePet", resp.answerDeletePet())
 }
+
+var securityDeletePet = [][]string{{"bearer"}}
 
 // GetPetRequest is the decoded, validated request of GET /pets/{petId}.
 type GetPetRequest struct {
@@ -294,7 +297,7 @@ type GetPetRequest struct {
 
 // GetPetResponse is one of the GetPet{Status}Response types.
 type GetPetResponse interface {
-	answerGetPet() response
+	answerGetPet() httpapi.Response
 }
 
 // GetPet200JSONResponse answers 200 with application/json: The pet.
@@ -303,8 +306,8 @@ type GetPet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPet200JSONResponse) answerGetPet() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v GetPet200JSONResponse) answerGetPet() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // GetPet404Response answers 404: No such pet.
@@ -312,39 +315,41 @@ type GetPet404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPet404Response) answerGetPet() response {
-	return response{status: 404, header: v.Header}
+func (v GetPet404Response) answerGetPet() httpapi.Response {
+	return httpapi.Response{Status: 404, Header: v.Header}
 }
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "GetPet")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "GetPet")
+	ctx, ok := h.srv.Authenticate(w, r, securityGetPet)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req GetPetRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
-			perrs.add("petId", "must be at least 1")
+			perrs.Add("petId", "must be at least 1")
 		}
 		req.PetID = v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	resp, err := h.api.GetPet(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "GetPet", err)
+		h.srv.Fail(w, r, "GetPet", err)
 		return
 	}
-	h.send(w, r, "GetPet", resp.answerGetPet())
+	h.srv.Send(w, r, "GetPet", resp.answerGetPet())
 }
+
+var securityGetPet = [][]string{{"bearer"}}
 
 // ListPetsRequest is the decoded, validated request of GET /pets.
 type ListPetsRequest struct {
@@ -356,7 +361,7 @@ type ListPetsRequest struct {
 
 // ListPetsResponse is one of the ListPets{Status}Response types.
 type ListPetsResponse interface {
-	answerListPets() response
+	answerListPets() httpapi.Response
 }
 
 // ListPets200JSONResponse answers 200 with application/json: A page of pets.
@@ -365,8 +370,8 @@ type ListPets200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListPets200JSONResponse) answerListPets() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v ListPets200JSONResponse) answerListPets() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // ListPetsDefaultJSONResponse answers default with application/json: An error.
@@ -376,65 +381,65 @@ type ListPetsDefaultJSONResponse struct {
 	Header     http.Header // extra headers, may be nil
 }
 
-func (v ListPetsDefaultJSONResponse) answerListPets() response {
-	return response{status: statusOr(v.StatusCode, 500), contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
+	return httpapi.Response{Status: httpapi.StatusOr(v.StatusCode, 500), ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "ListPets")
+	defer h.srv.Recover(w, r, "ListPets")
 	var req ListPetsRequest
-	perrs := &errorList{}
+	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
-	perrs.in = "query"
-	if s, ok := first(query["limit"]); ok {
-		if v, ok := parseParam(perrs, "limit", s, parseInt32, "int32"); ok {
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["limit"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt32, "int32"); ok {
 			if float64(v) < 1 {
-				perrs.add("limit", "must be at least 1")
+				perrs.Add("limit", "must be at least 1")
 			}
 			if float64(v) > 100 {
-				perrs.add("limit", "must be at most 100")
+				perrs.Add("limit", "must be at most 100")
 			}
 			req.Limit = &v
 		}
 	}
-	perrs.in = "query"
-	if v, ok := first(query["cursor"]); ok {
+	perrs.In = "query"
+	if v, ok := httpapi.First(query["cursor"]); ok {
 		if utf8.RuneCountInString(v) > 64 {
-			perrs.add("cursor", "must be at most 64 characters long")
+			perrs.Add("cursor", "must be at most 64 characters long")
 		}
 		req.Cursor = &v
 	}
-	perrs.in = "query"
+	perrs.In = "query"
 	if vals := query["status"]; len(vals) > 0 {
-		vals = splitParam(vals[0], ",")
+		vals = httpapi.SplitParam(vals[0], ",")
 		list := make([]Status, 0, len(vals))
 		for i, s := range vals {
-			v, err := parseString(s)
+			v, err := httpapi.ParseString(s)
 			if err != nil {
-				perrs.add(index("status", i), parseReason("string"))
+				perrs.Add(httpapi.Index("status", i), httpapi.ParseReason("string"))
 				continue
 			}
-			list = append(list, decodeStatus(Status(v), index("status", i), perrs))
+			list = append(list, decodeStatus(Status(v), httpapi.Index("status", i), perrs))
 		}
 		req.Status = list
 	}
-	perrs.in = "header"
-	if v, ok := first(r.Header.Values("X-Request-ID")); ok {
-		if reason := checkFormat("uuid", v); reason != "" {
-			perrs.add("X-Request-ID", reason)
+	perrs.In = "header"
+	if v, ok := httpapi.First(r.Header.Values("X-Request-ID")); ok {
+		if reason := httpapi.CheckFormat("uuid", v); reason != "" {
+			perrs.Add("X-Request-ID", reason)
 		}
 		req.XRequestID = &v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	resp, err := h.api.ListPets(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "ListPets", err)
+		h.srv.Fail(w, r, "ListPets", err)
 		return
 	}
-	h.send(w, r, "ListPets", resp.answerListPets())
+	h.srv.Send(w, r, "ListPets", resp.answerListPets())
 }
 
 // UpdatePetRequest is the decoded, validated request of PUT /pets/{petId}.
@@ -446,7 +451,7 @@ type UpdatePetRequest struct {
 
 // UpdatePetResponse is one of the UpdatePet{Status}Response types.
 type UpdatePetResponse interface {
-	answerUpdatePet() response
+	answerUpdatePet() httpapi.Response
 }
 
 // UpdatePet200JSONResponse answers 200 with application/json: The updated pet.
@@ -455,8 +460,8 @@ type UpdatePet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePet200JSONResponse) answerUpdatePet() response {
-	return response{status: 200, contentType: "application/json", header: v.Header, isJSON: true, json: v.Body}
+func (v UpdatePet200JSONResponse) answerUpdatePet() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
 }
 
 // UpdatePet412Response answers 412: The pet changed meanwhile.
@@ -464,57 +469,59 @@ type UpdatePet412Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePet412Response) answerUpdatePet() response {
-	return response{status: 412, header: v.Header}
+func (v UpdatePet412Response) answerUpdatePet() httpapi.Response {
+	return httpapi.Response{Status: 412, Header: v.Header}
 }
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "UpdatePet")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "UpdatePet")
+	ctx, ok := h.srv.Authenticate(w, r, securityUpdatePet)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req UpdatePetRequest
-	perrs := &errorList{}
-	perrs.in = "path"
-	if s, ok := nonEmpty(r.PathValue("p0")); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
-			perrs.add("petId", "must be at least 1")
+			perrs.Add("petId", "must be at least 1")
 		}
 		req.PetID = v
 	}
-	perrs.in = "header"
-	if s, ok := first(r.Header.Values("If-Match")); !ok {
-		perrs.add("If-Match", "is required")
+	perrs.In = "header"
+	if s, ok := httpapi.First(r.Header.Values("If-Match")); !ok {
+		perrs.Add("If-Match", "is required")
 	} else {
 		v := s
 		req.IfMatch = v
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
 	var wire wireNewPet
-	if present, ok := h.readJSON(w, r, "application/json", true, &wire); !ok {
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
 		return
 	} else if present {
-		berrs := &errorList{in: "body"}
+		berrs := &httpapi.Errors{In: "body"}
 		decodeNewPet(&wire, "", berrs, &req.Body)
-		if len(berrs.list) > 0 {
-			h.invalid(w, r, berrs.list)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
 			return
 		}
 	}
 	resp, err := h.api.UpdatePet(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "UpdatePet", err)
+		h.srv.Fail(w, r, "UpdatePet", err)
 		return
 	}
-	h.send(w, r, "UpdatePet", resp.answerUpdatePet())
+	h.srv.Send(w, r, "UpdatePet", resp.answerUpdatePet())
 }
+
+var securityUpdatePet = [][]string{{"bearer"}}
 
 // UploadPhotoRequest is the decoded, validated request of PUT /pets/{petId}/photo.{ext}.
 type UploadPhotoRequest struct {
@@ -525,7 +532,7 @@ type UploadPhotoRequest struct {
 
 // UploadPhotoResponse is one of the UploadPhoto{Status}Response types.
 type UploadPhotoResponse interface {
-	answerUploadPhoto() response
+	answerUploadPhoto() httpapi.Response
 }
 
 // UploadPhoto204Response answers 204: Stored.
@@ -533,46 +540,46 @@ type UploadPhoto204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UploadPhoto204Response) answerUploadPhoto() response {
-	return response{status: 204, header: v.Header}
+func (v UploadPhoto204Response) answerUploadPhoto() httpapi.Response {
+	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
-	defer h.recoverPanic(w, r, "UploadPhoto")
-	ctx, ok := h.authenticate(w, r, [][]string{[]string{"bearer"}})
+	defer h.srv.Recover(w, r, "UploadPhoto")
+	ctx, ok := h.srv.Authenticate(w, r, securityUploadPhoto)
 	if !ok {
 		return
 	}
 	r = r.WithContext(ctx)
 	var req UploadPhotoRequest
-	perrs := &errorList{}
+	perrs := &httpapi.Errors{}
 	seg := segmentsUploadPhoto.FindStringSubmatch(r.URL.Path)
 	if seg == nil {
-		http.NotFound(w, r)
+		h.srv.NotFound(w, r)
 		return
 	}
-	perrs.in = "path"
-	if s, ok := nonEmpty(seg[1]); !ok {
-		perrs.add("petId", "is required")
-	} else if v, ok := parseParam(perrs, "petId", s, parseInt64, "int64"); ok {
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(seg[1]); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
 	}
-	perrs.in = "path"
-	if s, ok := nonEmpty(seg[2]); !ok {
-		perrs.add("ext", "is required")
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(seg[2]); !ok {
+		perrs.Add("ext", "is required")
 	} else {
 		v := s
 		e := decodeUploadPhotoExt(UploadPhotoExt(v), "ext", perrs)
 		req.Ext = e
 	}
-	if len(perrs.list) > 0 {
-		h.invalid(w, r, perrs.list)
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
 		return
 	}
-	if present, ok := h.requestBody(w, r, "application/octet-stream", false); !ok {
+	if present, ok := h.srv.RequestBody(w, r, "application/octet-stream", false); !ok {
 		return
 	} else if present {
-		data, ok := h.readBody(w, r)
+		data, ok := h.srv.ReadBody(w, r)
 		if !ok {
 			return
 		}
@@ -580,11 +587,13 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := h.api.UploadPhoto(r.Context(), req)
 	if resp == nil || err != nil {
-		h.fail(w, r, "UploadPhoto", err)
+		h.srv.Fail(w, r, "UploadPhoto", err)
 		return
 	}
-	h.send(w, r, "UploadPhoto", resp.answerUploadPhoto())
+	h.srv.Send(w, r, "UploadPhoto", resp.answerUploadPhoto())
 }
+
+var securityUploadPhoto = [][]string{{"bearer"}}
 
 var segmentsUploadPhoto = regexp.MustCompile("^/api/pets/([^/]+)/photo\\.([^/]+?)$")
 
@@ -597,11 +606,11 @@ const (
 	UploadPhotoExtJpg UploadPhotoExt = "jpg"
 )
 
-func decodeUploadPhotoExt(w UploadPhotoExt, p string, errs *errorList) UploadPhotoExt {
+func decodeUploadPhotoExt(w UploadPhotoExt, p string, errs *httpapi.Errors) UploadPhotoExt {
 	switch w {
 	case UploadPhotoExtPng, UploadPhotoExtJpg:
 	default:
-		errs.add(p, "must be one of: png, jpg")
+		errs.Add(p, "must be one of: png, jpg")
 	}
 	return w
 }

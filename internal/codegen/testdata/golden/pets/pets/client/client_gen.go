@@ -13,14 +13,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"mime/multipart"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
+
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 import pets "example.com/solution/applications/pets/backend/pets"
@@ -30,7 +27,8 @@ type Client struct {
 	BaseURL string       // scheme, host and base path, e.g. http://pets.ns:80/api
 	HTTP    *http.Client // nil means http.DefaultClient
 	// Edit, when set, changes each request before it is sent (credentials,
-	// tracing headers).
+	// tracing headers). The request ID of the context (httpapi.RequestID)
+	// is sent as X-Request-ID already.
 	Edit func(*http.Request) error
 }
 
@@ -49,112 +47,21 @@ func New(address string) *Client {
 func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 
 // Error is an answer the spec does not declare for the operation (for
-// example a 400 with validation errors, a 401 or a 501).
-type Error struct {
-	StatusCode int
-	Body       []byte
-}
-
-func (e *Error) Error() string {
-	return "unexpected answer " + strconv.Itoa(e.StatusCode) + ": " + strings.TrimSpace(string(e.Body))
-}
-
-// Validation returns the server's validation errors, when the answer was a 400 of harness.
-func (e *Error) Validation() (pets.ValidationErrors, bool) {
-	var v pets.ValidationErrors
-	err := json.Unmarshal(e.Body, &v)
-	return v, err == nil && e.StatusCode == http.StatusBadRequest && len(v.Errors) > 0
-}
+// example a 400 for an invalid request, a 401 or a 501); its Problem
+// method decodes the server's application/problem+json body.
+type Error = httpapi.ClientError
 
 func (c *Client) do(req *http.Request) (*http.Response, error) {
-	if c.Edit != nil {
-		if err := c.Edit(req); err != nil {
-			return nil, err
-		}
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	return hc.Do(req)
-}
-
-func unexpected(res *http.Response) error {
-	body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	return &Error{StatusCode: res.StatusCode, Body: body}
-}
-
-func format(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case time.Time:
-		return x.Format(time.RFC3339Nano)
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
-
-func formatList[T any](vs []T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = format(v)
-	}
-	return out
-}
-
-func readText(r io.Reader) (string, error) {
-	b, err := io.ReadAll(r)
-	return string(b), err
-}
-
-// encodeMultipart writes a form's values and files as a multipart body,
-// in sorted field order so the same form gives the same bytes.
-func encodeMultipart(f *multipart.Form) (io.Reader, string, error) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for _, k := range slices.Sorted(maps.Keys(f.Value)) {
-		for _, v := range f.Value[k] {
-			if err := w.WriteField(k, v); err != nil {
-				return nil, "", err
-			}
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(f.File)) {
-		for _, fh := range f.File[k] {
-			if err := copyPart(w, k, fh); err != nil {
-				return nil, "", err
-			}
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, "", err
-	}
-	return &buf, w.FormDataContentType(), nil
-}
-
-func copyPart(w *multipart.Writer, field string, fh *multipart.FileHeader) error {
-	src, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open %s: %w", fh.Filename, err)
-	}
-	defer src.Close()
-	dst, err := w.CreateFormFile(field, fh.Filename)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(dst, src)
-	return err
+	return httpapi.Do(c.HTTP, c.Edit, req)
 }
 
 // AddDocument calls POST /pets/{petId}/documents
 func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (pets.AddDocumentResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID)) + "/documents"
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/documents"
 	var body io.Reader
 	var contentType string
 	if req.Body != nil {
-		b, ct, err := encodeMultipart(req.Body)
+		b, ct, err := httpapi.EncodeMultipart(req.Body)
 		if err != nil {
 			return nil, fmt.Errorf("encode the body of AddDocument: %w", err)
 		}
@@ -175,20 +82,20 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	switch {
 	case res.StatusCode == 200:
 		v := pets.AddDocument200TextResponse{Header: res.Header}
-		s, err := readText(res.Body)
+		b, err := io.ReadAll(res.Body)
 		if err != nil {
 			return nil, err
 		}
-		v.Body = s
+		v.Body = string(b)
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("AddDocument", res)
 	}
 }
 
 // AddNote calls POST /pets/{petId}/notes
 func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.AddNoteResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID)) + "/notes"
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/notes"
 	var body io.Reader
 	body = strings.NewReader(req.Body)
 	hr, err := http.NewRequestWithContext(ctx, "POST", c.BaseURL+path, body)
@@ -206,14 +113,14 @@ func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.Add
 	switch {
 	case res.StatusCode == 200:
 		v := pets.AddNote200TextResponse{Header: res.Header}
-		s, err := readText(res.Body)
+		b, err := io.ReadAll(res.Body)
 		if err != nil {
 			return nil, err
 		}
-		v.Body = s
+		v.Body = string(b)
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("AddNote", res)
 	}
 }
 
@@ -254,20 +161,20 @@ func (c *Client) CreatePet(ctx context.Context, req pets.CreatePetRequest) (pets
 		}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("CreatePet", res)
 	}
 }
 
 // DeletePet calls DELETE /pets/{petId}
 func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets.DeletePetResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID))
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
 	var body io.Reader
 	hr, err := http.NewRequestWithContext(ctx, "DELETE", c.BaseURL+path, body)
 	if err != nil {
 		return nil, err
 	}
 	if req.Session != nil {
-		hr.AddCookie(&http.Cookie{Name: "session", Value: format(*req.Session)})
+		hr.AddCookie(&http.Cookie{Name: "session", Value: httpapi.FormatParam(*req.Session)})
 	}
 	res, err := c.do(hr)
 	if err != nil {
@@ -279,13 +186,13 @@ func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets
 		v := pets.DeletePet204Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("DeletePet", res)
 	}
 }
 
 // GetPet calls GET /pets/{petId}
 func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPetResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID))
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
 	var body io.Reader
 	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
 	if err != nil {
@@ -307,7 +214,7 @@ func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPe
 		v := pets.GetPet404Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("GetPet", res)
 	}
 }
 
@@ -316,13 +223,13 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 	path := "/pets"
 	query := url.Values{}
 	if req.Limit != nil {
-		query.Set("limit", format(*req.Limit))
+		query.Set("limit", httpapi.FormatParam(*req.Limit))
 	}
 	if req.Cursor != nil {
-		query.Set("cursor", format(*req.Cursor))
+		query.Set("cursor", httpapi.FormatParam(*req.Cursor))
 	}
 	if req.Status != nil {
-		query.Set("status", strings.Join(formatList(req.Status), ","))
+		query.Set("status", strings.Join(httpapi.FormatParams(req.Status), ","))
 	}
 	if len(query) > 0 {
 		path += "?" + query.Encode()
@@ -333,7 +240,7 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 		return nil, err
 	}
 	if req.XRequestID != nil {
-		hr.Header.Set("X-Request-ID", format(*req.XRequestID))
+		hr.Header.Set("X-Request-ID", httpapi.FormatParam(*req.XRequestID))
 	}
 	res, err := c.do(hr)
 	if err != nil {
@@ -358,7 +265,7 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 
 // UpdatePet calls PUT /pets/{petId}
 func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets.UpdatePetResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID))
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
 	var body io.Reader
 	{
 		b, err := json.Marshal(req.Body)
@@ -374,7 +281,7 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	hr.Header.Set("If-Match", format(req.IfMatch))
+	hr.Header.Set("If-Match", httpapi.FormatParam(req.IfMatch))
 	res, err := c.do(hr)
 	if err != nil {
 		return nil, err
@@ -391,13 +298,13 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 		v := pets.UpdatePet412Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("UpdatePet", res)
 	}
 }
 
 // UploadPhoto calls PUT /pets/{petId}/photo.{ext}
 func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (pets.UploadPhotoResponse, error) {
-	path := "/pets/" + url.PathEscape(format(req.PetID)) + "/photo." + url.PathEscape(format(req.Ext))
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/photo." + url.PathEscape(httpapi.FormatParam(req.Ext))
 	var body io.Reader
 	body = bytes.NewReader(req.Body)
 	hr, err := http.NewRequestWithContext(ctx, "PUT", c.BaseURL+path, body)
@@ -417,6 +324,6 @@ func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (
 		v := pets.UploadPhoto204Response{Header: res.Header}
 		return v, nil
 	default:
-		return nil, unexpected(res)
+		return nil, httpapi.Unexpected("UploadPhoto", res)
 	}
 }

@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		name    string
+		field   string
+		pointer string
+	}{
+		{"top", Join("", "name"), "/name"},
+		{"nested", Join(Join("", "owner"), "email"), "/owner/email"},
+		{"index", Join(Index(Join("", "items"), 2), "name"), "/items/2/name"},
+		{"index at the top", Index("", 0), "/0"},
+		{"dotted key quoted", Join(Join("", "labels"), "a.b"), "/labels/a.b"},
+		{"bracketed key quoted", Join("", "x[0]"), "/x[0]"},
+		{"empty key", Join("m", ""), "/m/"},
+		{"escapes", Join(Join("", "a/b"), "c~d"), "/a~1b/c~0d"},
+		{"quoted key with a quote", Join(Join("", "m"), `q".x`), `/m/q".x`},
+		{"whole body", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pointer(tt.field); got != tt.pointer {
+				t.Errorf("pointer(%q) = %q, want %q", tt.field, got, tt.pointer)
+			}
+		})
+	}
+	if got := Join(Join("", "labels"), "a.b"); got != `labels["a.b"]` {
+		t.Errorf("a dotted key is %s", got)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	e := &Errors{In: "body"}
+	e.Add("name", "is required")
+	var v struct {
+		Age int `json:"age"`
+	}
+	e.Undecodable("owner", json.Unmarshal([]byte(`{"age":"x"}`), &v))
+	e.Undecodable("", json.Unmarshal([]byte(`{`), &v))
+	e.Undecodable("f", errors.New("boom"))
+	want := []FieldError{
+		{In: "body", Field: "name", Detail: "is required"},
+		{In: "body", Field: "owner.age", Detail: "must be an integer, not string"},
+		{In: "body", Detail: "is not valid JSON: unexpected end of JSON input"},
+		{In: "body", Field: "f", Detail: "cannot be read: boom"},
+	}
+	if fmt.Sprint(e.List) != fmt.Sprint(want) {
+		t.Errorf("got  %v\nwant %v", e.List, want)
+	}
+	if s := want[1].String(); s != "body owner.age: must be an integer, not string" {
+		t.Errorf("String() = %q", s)
+	}
+}
+
+func TestProblemError(t *testing.T) {
+	cause := errors.New("cause")
+	p := &Problem{Title: "Not Found", Status: 404, Detail: "no pet 7", Err: cause}
+	if p.Error() != "404 Not Found: no pet 7" || !errors.Is(p, cause) {
+		t.Errorf("Error() = %q, Is(cause) = %v", p.Error(), errors.Is(p, cause))
+	}
+	b, err := json.Marshal(p)
+	if err != nil || string(b) != `{"title":"Not Found","status":404,"detail":"no pet 7"}` {
+		t.Errorf("JSON %s, %v: the cause must not be sent", b, err)
+	}
+	if s := (&StatusError{Status: 409, Message: "exists"}).Error(); s != "409 exists" {
+		t.Errorf("StatusError.Error() = %q", s)
+	}
+}
