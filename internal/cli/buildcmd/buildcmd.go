@@ -6,6 +6,8 @@
 package buildcmd
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/harness-sh/harness/internal/build"
@@ -15,7 +17,7 @@ import (
 // New returns `build`.
 func New() *cobra.Command {
 	b := &build.Build{}
-	var env string
+	var env, profile string
 	cmd := &cobra.Command{
 		Use:   "build [ROOT]...",
 		Short: "Build the solution's images and push them, without a Docker engine",
@@ -47,6 +49,15 @@ Registry credentials are those of docker login (~/.docker/config.json).`,
 			b.Solution.Roots = args
 			b.Solution.Envs = deploy.ParseEnvs(env)
 			b.Out, b.Err = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if profile != "" {
+				p, err := deploy.LoadProfile(args, profile)
+				if err != nil {
+					return err
+				}
+				p.Apply(&b.Solution, func(flag string) bool { return cmd.Flags().Changed(flag) })
+				fmt.Fprintf(b.Err, "-p %s (%s): registry %q, tag %q, environments %v, excluded %v\n",
+					profile, p.File, b.Solution.Registry, b.Solution.Tag, b.Solution.Envs, b.Solution.Exclude)
+			}
 			_, err := b.Run(cmd.Context())
 			return err
 		},
@@ -59,6 +70,7 @@ Registry credentials are those of docker login (~/.docker/config.json).`,
 	f.StringSliceVar(&b.Platforms, "platform", nil, "platforms, comma-separated (default linux/amd64)")
 	f.StringVarP(&env, "env", "e", "", "environment(s), as harness-deployment -e: loads values-ENV.yaml")
 	f.StringArrayVar(&b.Solution.Exclude, "exclude", nil, "leave this application out (-ex, repeatable)")
+	f.StringVarP(&profile, "profile", "p", "", "take the registry, tag, environments and exclusions not given from ROOT/"+deploy.ProfilesDir+"/PROFILE.yaml")
 	f.StringVarP(&b.Output, "output", "o", "./deployment", "folder of images.json, the record of the digests built")
 	return cmd
 }

@@ -5,6 +5,8 @@
 package deploycmd
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/harness-sh/harness/internal/cli"
@@ -14,7 +16,7 @@ import (
 // New returns `deployment`: CloudHarness's harness-deployment.
 func New() *cobra.Command {
 	d := &deploy.Deployment{}
-	var env string
+	var env, profile string
 	cmd := &cobra.Command{
 		Use:   "deployment [ROOT]...",
 		Short: "Build one verified Helm chart for the whole solution",
@@ -43,6 +45,9 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 			d.Roots = args
 			d.Envs = deploy.ParseEnvs(env)
 			d.Out, d.Err = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := applyProfile(cmd, d, profile); err != nil {
+				return err
+			}
 			_, err := d.Run(cmd.Context())
 			return err
 		},
@@ -63,10 +68,26 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.BoolVar(&d.NoTLS, "disable-tls", false, "serve over plain http (-dtls)")
 	f.BoolVar(&d.Deploy, "deploy", false, "install or upgrade the chart into the current kubeconfig context")
 	f.BoolVar(&d.Strict, "strict", false, "treat warnings (unknown harness keys, deprecated keys, chart warnings) as errors")
+	f.StringVarP(&profile, "profile", "p", "", "take the flags not given from ROOT/"+deploy.ProfilesDir+"/PROFILE.yaml")
 	f.BoolVar(&d.Pin, "pin", false, "name each built image by the digest the last harness build pushed (OUTPUT/images.json)")
 	f.BoolVar(&d.DryRun, "dry-run", false, "check everything and print the plan; write and deploy nothing")
 	f.Bool("docker-compose", false, "not supported: harness builds Helm charts")
 	f.BoolP("no-cd", "N", false, "accepted for CloudHarness compatibility; harness writes no CI/CD files")
 	_ = f.MarkHidden("no-cd")
 	return cmd
+}
+
+// applyProfile fills in, from -p's profile, the flags the command line did
+// not give, and prints the command line that results.
+func applyProfile(cmd *cobra.Command, d *deploy.Deployment, name string) error {
+	if name == "" {
+		return nil
+	}
+	p, err := deploy.LoadProfile(d.Roots, name)
+	if err != nil {
+		return err
+	}
+	p.Apply(d, func(flag string) bool { return cmd.Flags().Changed(flag) })
+	fmt.Fprintf(cmd.ErrOrStderr(), "-p %s (%s): %s %s\n", name, p.File, cmd.CommandPath(), d.CommandLine())
+	return nil
 }
