@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -37,6 +38,7 @@ type Build struct {
 	Apps      []string // -a: only these applications and what they build on; empty: all
 	OCILayout string   // --oci-layout: write the images to this OCI layout instead of pushing
 	Platforms []string // --platform; empty: linux/amd64
+	AddTags   []string // --add-tag: further tags of every image, such as the commit's
 	Output    string   // where images.json is recorded; default ./deployment
 
 	// Keychain gives the registry credentials; nil: the Docker config's
@@ -84,6 +86,11 @@ func (b *Build) Run(ctx context.Context) (*Result, error) {
 	}
 	if b.OCILayout != "" && b.Solution.Registry != "" {
 		return nil, fmt.Errorf("-r and --oci-layout: give one of them")
+	}
+	for _, t := range b.AddTags {
+		if _, err := name.NewTag("image:" + t); err != nil || strings.Contains(t, ":") {
+			return nil, fmt.Errorf("--add-tag %q: not a tag (letters, digits, _ . -, at most 128)", t)
+		}
 	}
 	platforms, err := parsePlatforms(b.Platforms)
 	if err != nil {
@@ -159,6 +166,11 @@ func (b *Build) Run(ctx context.Context) (*Result, error) {
 				}
 			}
 			fmt.Fprintf(errw, "%s: done in %.1fs\n", img.Name, time.Since(start).Seconds())
+		}
+		for _, t := range b.AddTags {
+			if err := dest.tag(ctx, img.Ref, t); err != nil {
+				return res, err
+			}
 		}
 		built[img.Name] = img.Ref
 		res.Images = append(res.Images, r)

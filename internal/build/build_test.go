@@ -238,6 +238,28 @@ func TestNoOpAndChanges(t *testing.T) {
 		appendFile(t, filepath.Join(root, "libraries", "harness-runtime", "config.go"), "\n// edited\n")
 	}, "api", "web")
 
+	// --add-tag tags what is there, built or not.
+	tagged := b()
+	tagged.AddTags = []string{"abc123", "main"}
+	res0, _, err := runBuild(t, tagged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range res0.Images {
+		for _, tag := range tagged.AddTags {
+			r, _ := name.NewTag(host + "/" + img.Name + ":" + tag)
+			d, err := remote.Head(r)
+			if err != nil || d.Digest.String() != img.Digest {
+				t.Errorf("--add-tag %s of %s: %v %v", tag, img.Name, d, err)
+			}
+		}
+	}
+	bad := b()
+	bad.AddTags = []string{"no:colons"}
+	if _, _, err := runBuild(t, bad); err == nil || !strings.Contains(err.Error(), `--add-tag "no:colons": not a tag`) {
+		t.Errorf("--add-tag no:colons: %v", err)
+	}
+
 	// -t forces the tag, and always builds.
 	forced := b()
 	forced.Solution.Tag = "v1"

@@ -43,6 +43,17 @@ type destination interface {
 	// engineTarget is where a build engine pushes ref: a docker:// or
 	// oci: transport address.
 	engineTarget(ref string) string
+	// tag gives what ref names a further tag in the same repository.
+	tag(ctx context.Context, ref, tag string) error
+}
+
+// retag is ref with its tag replaced.
+func retag(ref, tag string) (name.Tag, error) {
+	r, err := name.NewTag(ref)
+	if err != nil {
+		return name.Tag{}, err
+	}
+	return r.Context().Tag(tag), nil
 }
 
 func (b *Build) destination() (destination, error) {
@@ -111,6 +122,26 @@ func (r *registry) image(ctx context.Context, ref string, p v1.Platform) (v1.Ima
 }
 
 func (r *registry) engineTarget(ref string) string { return "docker://" + ref }
+
+func (r *registry) tag(ctx context.Context, ref, tag string) error {
+	src, err := name.NewTag(ref)
+	if err != nil {
+		return err
+	}
+	dst, err := retag(ref, tag)
+	if err != nil {
+		return fmt.Errorf("--add-tag %s: %w", tag, err)
+	}
+	opts := r.b.remoteOptions(ctx)
+	desc, err := remote.Get(src, opts...)
+	if err != nil {
+		return fmt.Errorf("tag %s as %s: %w", ref, dst, err)
+	}
+	if err := remote.Tag(dst, desc, opts...); err != nil {
+		return fmt.Errorf("tag %s as %s: %w", ref, dst, err)
+	}
+	return nil
+}
 
 // pull reads ref for platform p from its registry.
 func pull(ctx context.Context, ref string, p v1.Platform, opts []remote.Option) (v1.Image, error) {
@@ -230,6 +261,26 @@ func (l *ociLayout) image(_ context.Context, ref string, p v1.Platform) (v1.Imag
 }
 
 func (l *ociLayout) engineTarget(ref string) string { return "oci:" + string(l.path) + ":" + ref }
+
+func (l *ociLayout) tag(_ context.Context, ref, tag string) error {
+	dst, err := retag(ref, tag)
+	if err != nil {
+		return fmt.Errorf("--add-tag %s: %w", tag, err)
+	}
+	d, err := l.descriptor(ref)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return fmt.Errorf("%s: not in the OCI layout %s", ref, l.path)
+	}
+	if err := l.path.RemoveDescriptors(match.Annotation(refAnnotation, dst.String())); err != nil {
+		return err
+	}
+	nd := *d
+	nd.Annotations = map[string]string{refAnnotation: dst.String()}
+	return l.path.AppendDescriptor(nd)
+}
 
 // artifactSize sums the compressed layers and configs of a's images.
 func artifactSize(a artifact) (int64, error) {

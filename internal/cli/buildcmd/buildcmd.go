@@ -66,6 +66,7 @@ Registry credentials are those of docker login (~/.docker/config.json).`,
 	f.StringArrayVarP(&b.Apps, "app", "a", nil, "build only this application's images and what they build on (repeatable)")
 	f.StringVarP(&b.Solution.Registry, "registry", "r", "", "registry to push to, as given to harness-deployment -r")
 	f.StringVarP(&b.Solution.Tag, "tag", "t", "", "tag every image with this instead of its content hash (always rebuilt and pushed)")
+	f.StringArrayVar(&b.AddTags, "add-tag", nil, "also tag every image with this, e.g. the commit (repeatable; the chart keeps the content hash)")
 	f.StringVar(&b.OCILayout, "oci-layout", "", "write the images into this OCI image layout folder instead of pushing")
 	f.StringSliceVar(&b.Platforms, "platform", nil, "platforms, comma-separated (default linux/amd64)")
 	f.StringVarP(&env, "env", "e", "", "environment(s), as harness-deployment -e: loads values-ENV.yaml")
