@@ -3,7 +3,7 @@
 // base image with go-containerregistry; a Dockerfile that is not a Go
 // command's goes to a build engine found on the machine. Images are pushed
 // to a registry or written to an OCI layout, named and tagged exactly as
-// harness-deployment names them in the chart (deploy.Deployment.Images is
+// harness-deployment names them in the chart (deploy.Deployment.Plan is
 // the one source of both), in the order of their build dependencies.
 package build
 
@@ -101,10 +101,11 @@ func (b *Build) Run(ctx context.Context) (*Result, error) {
 	if b.Solution.Local {
 		return nil, fmt.Errorf("-l: local deployments use untagged images; build without -l")
 	}
-	plan, warnings, err := sol.Images(ctx)
+	p, err := sol.Plan(ctx)
 	if err != nil {
 		return nil, err
 	}
+	plan, warnings := p.Images, p.Warnings
 	for _, w := range warnings {
 		fmt.Fprintf(errw, "warning: %s\n", w)
 	}

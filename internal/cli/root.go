@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -11,6 +12,15 @@ import (
 // Version is set at link time (-ldflags "-X github.com/harness-sh/harness/internal/cli.Version=v1.2.3");
 // otherwise the module version recorded by the Go toolchain is shown.
 var Version = ""
+
+// ModuleVersion is harness's version as `go install ...@VERSION` takes it:
+// the release this binary is, or "latest" for a development build.
+func ModuleVersion() string {
+	if v := version(); strings.HasPrefix(v, "v") {
+		return v
+	}
+	return "latest"
+}
 
 func version() string {
 	if Version != "" {

@@ -228,6 +228,11 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 // check rejects values that Kubernetes or the templates cannot take, at the
 // file and line that set them.
 func (s *solution) check(a *app, h *yaml.Node) error {
+	if n := at(h, "test", "unit", "coverage"); n != nil {
+		if c, err := strconv.ParseFloat(n.Value, 64); err == nil && (c < 0 || c > 100) {
+			return s.errAt(n, "harness.test.unit.coverage", "%s is no percentage: give 0 to 100", n.Value)
+		}
+	}
 	hosts := []*yaml.Node{child(h, "subdomain")}
 	hosts = append(hosts, stringList(child(h, "aliases"))...)
 	for _, n := range hosts {

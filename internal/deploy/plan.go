@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -28,40 +29,65 @@ type Image struct {
 	Port int // the port the application listens on, given to it as PORT
 }
 
-// Images is harness build's plan: the images of the applications that
-// would be deployed (after -i and -ex), with every image they build on,
-// each after its dependencies. Nothing is written. The warnings are those
-// the deployment would print.
-func (d *Deployment) Images(ctx context.Context) ([]Image, []string, error) {
+// Plan is what the build and the pipelines need of a solution: the
+// applications that would be deployed and the images they need.
+type Plan struct {
+	Apps     []App   // the deployed applications, sorted by name
+	Images   []Image // their images and what those build on, each after its dependencies
+	Warnings []string
+}
+
+// App is a deployed application, as the pipelines see it.
+type App struct {
+	Name string
+	Dir  string // its folder in the last root that has it
+	// GoMain is the folder of its Go command when harness builds it; ""
+	// otherwise.
+	GoMain string
+	// Coverage is harness.test.unit.coverage: the least statement
+	// coverage of its Go tests, in percent; 0 for none.
+	Coverage float64
+}
+
+// Plan collects the solution as a deployment would (after -i and -ex) and
+// writes nothing.
+func (d *Deployment) Plan(ctx context.Context) (*Plan, error) {
 	roots := d.Roots
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
 	for _, r := range roots {
 		if st, err := os.Stat(r); err != nil || !st.IsDir() {
-			return nil, nil, fmt.Errorf("root %s: not a directory", r)
+			return nil, fmt.Errorf("root %s: not a directory", r)
 		}
 	}
 	s, err := d.collect(ctx, roots)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	p := &Plan{Warnings: s.warnings}
 	var want []string
 	for _, name := range s.included {
-		if a := s.apps[name]; a.build && a.image != "" {
-			want = append(want, a.image)
+		a := s.apps[name]
+		app := App{Name: name, Dir: a.dirs[len(a.dirs)-1]}
+		if c, err := strconv.ParseFloat(scalar(at(a.node, "harness", "test", "unit", "coverage")), 64); err == nil {
+			app.Coverage = c
 		}
+		if a.build && a.image != "" {
+			want = append(want, a.image)
+			app.GoMain = s.built[a.image].GoMain
+		}
+		p.Apps = append(p.Apps, app)
 	}
 	want = append(want, slices.Sorted(maps.Keys(s.taskImages))...)
 	order, err := buildOrder(s.built, want)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	out := make([]Image, len(order))
-	for i, name := range order {
-		out[i] = *s.built[name]
+	for _, name := range order {
+		p.Images = append(p.Images, *s.built[name])
 	}
-	return out, s.warnings, nil
+	return p, nil
 }
 
 // buildOrder lists want and what it builds on, transitively, each image

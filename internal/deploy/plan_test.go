@@ -63,10 +63,11 @@ func TestImagesPlan(t *testing.T) {
 		"applications/tool/deploy/values.yaml":            "harness:\n  deployment:\n    auto: true\n",
 	})
 	d := &Deployment{Roots: []string{root}, Registry: "reg.example/shop"}
-	plan, _, err := d.Images(context.Background())
+	p, err := d.Plan(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	plan := p.Images
 	byName := map[string]Image{}
 	var order []string
 	for _, img := range plan {

@@ -512,6 +512,10 @@ type UnitTests struct {
 	Enabled bool `yaml:"enabled" json:"enabled"`
 	// Commands are the commands that run the unit tests.
 	Commands []string `yaml:"commands" json:"commands"`
+	// Coverage is the least statement coverage, in percent, the Go unit
+	// tests of the application must reach in the CI workflow harness writes
+	// (harness-deployment --ci); 0 sets no threshold.
+	Coverage float64 `yaml:"coverage" json:"coverage"`
 }
 
 // APITests configures API tests.

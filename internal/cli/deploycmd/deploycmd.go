@@ -6,9 +6,12 @@ package deploycmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/harness-sh/harness/internal/ci"
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/deploy"
 )
@@ -16,7 +19,7 @@ import (
 // New returns `deployment`: CloudHarness's harness-deployment.
 func New() *cobra.Command {
 	d := &deploy.Deployment{}
-	var env, profile string
+	var env, profile, ciKind string
 	cmd := &cobra.Command{
 		Use:   "deployment [ROOT]...",
 		Short: "Build one verified Helm chart for the whole solution",
@@ -48,8 +51,22 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 			if err := applyProfile(cmd, d, profile); err != nil {
 				return err
 			}
-			_, err := d.Run(cmd.Context())
-			return err
+			if ciKind != "" && ciKind != "github" {
+				return cli.Usagef("--ci %s: harness writes GitHub Actions workflows (--ci github)", ciKind)
+			}
+			if _, err := d.Run(cmd.Context()); err != nil {
+				return err
+			}
+			if ciKind == "" {
+				return nil
+			}
+			g := &ci.GitHub{Solution: *d, Version: cli.ModuleVersion(), Command: commandLine(cmd, args)}
+			path, err := g.Write(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", path)
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -69,6 +86,7 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.BoolVar(&d.Deploy, "deploy", false, "install or upgrade the chart into the current kubeconfig context")
 	f.BoolVar(&d.Strict, "strict", false, "treat warnings (unknown harness keys, deprecated keys, chart warnings) as errors")
 	f.StringVarP(&profile, "profile", "p", "", "take the flags not given from ROOT/"+deploy.ProfilesDir+"/PROFILE.yaml")
+	f.StringVar(&ciKind, "ci", "", "also write the solution's CI workflow: github (.github/workflows/harness.yaml)")
 	f.BoolVar(&d.Pin, "pin", false, "name each built image by the digest the last harness build pushed (OUTPUT/images.json)")
 	f.BoolVar(&d.DryRun, "dry-run", false, "check everything and print the plan; write and deploy nothing")
 	f.Bool("docker-compose", false, "not supported: harness builds Helm charts")
@@ -90,4 +108,26 @@ func applyProfile(cmd *cobra.Command, d *deploy.Deployment, name string) error {
 	p.Apply(d, func(flag string) bool { return cmd.Flags().Changed(flag) })
 	fmt.Fprintf(cmd.ErrOrStderr(), "-p %s (%s): %s %s\n", name, p.File, cmd.CommandPath(), d.CommandLine())
 	return nil
+}
+
+// commandLine is how the command was called, for the workflow to quote:
+// its arguments and the flags given, in their long spelling.
+func commandLine(cmd *cobra.Command, args []string) string {
+	parts := []string{"harness-deployment"}
+	parts = append(parts, args...)
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				parts = append(parts, "--"+f.Name, s)
+			}
+		default:
+			if f.Value.Type() == "bool" {
+				parts = append(parts, "--"+f.Name)
+			} else {
+				parts = append(parts, "--"+f.Name, f.Value.String())
+			}
+		}
+	})
+	return strings.Join(parts, " ")
 }

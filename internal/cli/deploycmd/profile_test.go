@@ -59,3 +59,31 @@ func TestProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestCIFlag: --ci github writes the workflow beside the chart, quoting the
+// command line; another kind is a usage error.
+func TestCIFlag(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"applications/web/Dockerfile":         "FROM scratch\nUSER 65532\n",
+		"applications/web/deploy/values.yaml": "harness:\n  subdomain: web\n  deployment:\n    auto: true\n",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(content), 0o644)
+	}
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	os.Chdir(dir)
+	code, _, stderr := run(t, "deployment", "-r", "reg.example.com/shop", "--ci", "github")
+	if code != 0 || !strings.Contains(stderr, "wrote .github/workflows/harness.yaml") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".github/workflows/harness.yaml"))
+	if err != nil || !strings.HasPrefix(string(data), "# Written by harness: harness-deployment --ci github --registry reg.example.com/shop\n") {
+		t.Errorf("workflow: %v\n%s", err, data)
+	}
+	if code, _, stderr := run(t, "deployment", "-r", "reg.example.com/shop", "--ci", "gitlab"); code != cli.ExitUsage || !strings.Contains(stderr, "--ci gitlab") {
+		t.Errorf("--ci gitlab: exit %d %s", code, stderr)
+	}
+}
