@@ -38,15 +38,15 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 func solution(t *testing.T) string {
 	repo := t.TempDir()
 	writeTree(t, repo, map[string]string{
-		"go.mod":                              "module example.com/shop\n\ngo 1.26\n",
-		"applications/api/Dockerfile":         "FROM scratch\nUSER 65532\n",
-		"applications/api/backend/main.go":    "package main\n\nfunc main() {}\n",
-		"applications/api/deploy/values.yaml": "harness:\n  subdomain: api\n  deployment:\n    auto: true\n  test:\n    unit:\n      coverage: 72.5\n",
-		"applications/jobs/Dockerfile":        "FROM scratch\nUSER 65532\n",
-		"applications/jobs/main.go":           "package main\n\nfunc main() {}\n",
-		"applications/jobs/deploy/values.yaml": "harness:\n  deployment:\n    auto: true\n",
-		"applications/web/Dockerfile":          "FROM nginx:1.27\nUSER 101\n",
-		"applications/web/deploy/values.yaml":  "harness:\n  subdomain: www\n  deployment:\n    auto: true\n",
+		"go.mod":                                                "module example.com/shop\n\ngo 1.26\n",
+		"applications/api/Dockerfile":                           "FROM scratch\nUSER 65532\n",
+		"applications/api/backend/main.go":                      "package main\n\nfunc main() {}\n",
+		"applications/api/deploy/values.yaml":                   "harness:\n  subdomain: api\n  deployment:\n    auto: true\n  test:\n    unit:\n      coverage: 72.5\n",
+		"applications/jobs/Dockerfile":                          "FROM scratch\nUSER 65532\n",
+		"applications/jobs/main.go":                             "package main\n\nfunc main() {}\n",
+		"applications/jobs/deploy/values.yaml":                  "harness:\n  deployment:\n    auto: true\n",
+		"applications/web/Dockerfile":                           "FROM nginx:1.27\nUSER 101\n",
+		"applications/web/deploy/values.yaml":                   "harness:\n  subdomain: www\n  deployment:\n    auto: true\n",
 		"deployment-configuration/values-template-staging.yaml": "tag: staging\n",
 		"deployment-configuration/values-template-prod.yaml":    "tag: prod\n",
 	})
