@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/harness-sh/harness/internal/fileset"
 )
 
 // File is the record's name inside the output folder (-o, ./deployment).
@@ -58,19 +60,7 @@ func (r *Record) Write(dir string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".images-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, File))
+	return fileset.WriteFileAtomic(filepath.Join(dir, File), append(data, '\n'), 0o644)
 }
 
 // Pinned is ref by digest (ref@sha256:...) when the record holds it.

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/harness-sh/harness/internal/deploy"
+	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/runtime/values"
 )
 
@@ -244,22 +245,7 @@ func (g *GitHub) Write(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".harness-*.yaml")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(out); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", err
-	}
-	return path, os.Rename(tmp.Name(), path)
+	return path, fileset.WriteFileAtomic(path, out, 0o644)
 }
 
 func buildArgs(roots []string, registry, tag string, exclude []string) string {
