@@ -162,7 +162,15 @@ func (s *solution) deriveImages(a *app, h, dep *yaml.Node) error {
 				return err
 			}
 			a.image = imageName(rel)
-			img := Image{Name: a.image, Context: dir, Dockerfile: a.dockerfile, Deps: buildDeps, App: a.name, GoMain: goMain}
+			// What the Dockerfile takes as build arguments is built first too,
+			// and its tag is part of this image's.
+			deps := slices.Clone(buildDeps)
+			for _, d := range buildArgsDeps(main[0]) {
+				if !slices.Contains(deps, d) {
+					deps = append(deps, d)
+				}
+			}
+			img := Image{Name: a.image, Context: dir, Dockerfile: a.dockerfile, Deps: deps, App: a.name, GoMain: goMain}
 			if goMain != "" {
 				if err := s.goBase(&img, dep); err != nil {
 					return err

@@ -85,7 +85,13 @@ func (d *Deployment) Plan(ctx context.Context) (*Plan, error) {
 		return nil, err
 	}
 	for _, name := range order {
-		p.Images = append(p.Images, *s.built[name])
+		img := s.built[name]
+		// An image is built from its Dockerfile or, for a Go command, on
+		// the base it names: either way the file must parse.
+		if _, err := s.readDockerfile(img.Dockerfile); err != nil {
+			return nil, err
+		}
+		p.Images = append(p.Images, *img)
 	}
 	return p, nil
 }

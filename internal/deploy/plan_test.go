@@ -154,3 +154,27 @@ func TestGoInputsHash(t *testing.T) {
 		prev = now
 	}
 }
+
+// TestPlanBadDockerfiles: a Dockerfile that does not parse, one with no
+// FROM, and one taking a base no Dockerfile of the solution makes are
+// errors naming the file.
+func TestPlanBadDockerfiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, dockerfile, want string
+	}{
+		{"no FROM", "RUN true\n", "applications/web/Dockerfile: no FROM instruction"},
+		{"unknown base", "ARG SHOP_BASE\nFROM ${SHOP_BASE}\n", `applications/web/Dockerfile: builds on image "shop-base", which no Dockerfile of the solution makes`},
+		{"unterminated heredoc", "FROM scratch\nCOPY <<EOF /a\nhello\n", "applications/web/Dockerfile: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := writeTree(t, map[string]string{
+				"applications/web/Dockerfile":         tc.dockerfile,
+				"applications/web/deploy/values.yaml": "harness:\n  deployment:\n    auto: true\n",
+			})
+			_, err := (&Deployment{Roots: []string{root}, Registry: "r.example"}).Plan(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
