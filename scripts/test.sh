@@ -19,14 +19,18 @@ bash scripts/packages.sh buildah
 HARNESS_HELM="$(bash scripts/helm.sh)"
 export HARNESS_HELM
 echo "helm: $HARNESS_HELM"
-# etcd, kube-apiserver, kubectl for the tests against a real API server
-# (internal/kubetest, internal/e2e): built once into ~/.cache/harness/kube.
+# etcd, kube-apiserver, kubectl and the node's components for the tests
+# against a real cluster (internal/kubetest, internal/e2e): built once into
+# ~/.cache/harness/kube.
 if [ "${CI:-}" != "true" ] && [ "${HARNESS_SKIP_CLUSTER:-}" = "1" ]; then
   echo "HARNESS_SKIP_CLUSTER=1: the tests against a real API server skip"
 else
   HARNESS_KUBE_BIN="$(bash scripts/kube-binaries.sh)"
   export HARNESS_KUBE_BIN
   echo "kube: $HARNESS_KUBE_BIN"
+  # containerd, runc, the CNI plugins and iptables for the test whose node
+  # runs Pods (internal/kubetest StartNode).
+  bash scripts/packages.sh containerd runc containernetworking-plugins iptables iproute2
 fi
 
 step "go vet"

@@ -22,7 +22,8 @@ var RestrictedLabels = map[string]string{
 }
 
 // RestrictedNamespace creates a namespace with RestrictedLabels and deletes it,
-// without waiting, when the test ends (no controller would ever finalize it).
+// without waiting, when the test ends (without a node, no controller would
+// ever finalize it).
 func (c *Cluster) RestrictedNamespace(t testing.TB, name string) {
 	t.Helper()
 	cs := c.Clientset(t)

@@ -1,14 +1,22 @@
-// Package kubetest runs a throwaway Kubernetes API server for tests that must
-// prove objects against the real thing rather than rendered text: etcd and
-// kube-apiserver on 127.0.0.1, with generated certificates and a static token.
+// Package kubetest runs throwaway Kubernetes clusters for tests that must
+// prove objects against the real thing rather than rendered text.
 //
-// There is no scheduler, kubelet or controller manager, so nothing ever runs:
-// tests create objects and read them back, never wait for Pods, and delete
-// namespaces without waiting (nothing would finalize them).
+// Start runs etcd and kube-apiserver on 127.0.0.1, with generated
+// certificates and a static token. There is no scheduler, kubelet or
+// controller manager, so nothing ever runs: tests create objects and read
+// them back, never wait for Pods, and delete namespaces without waiting
+// (nothing would finalize them).
+//
+// StartNode adds a node where Pods run: the controller manager, the
+// scheduler, kubelet and kube-proxy over containerd and runc, and an image
+// registry the test pushes to. It needs root and Debian's containerd, runc,
+// CNI plugins and iptables (scripts/test.sh installs them), and runs
+// everything in a network namespace of its own.
 //
 // The binaries come from scripts/kube-binaries.sh, which prints the directory
 // that HARNESS_KUBE_BIN must name. A developer may set HARNESS_SKIP_CLUSTER=1
-// to skip these tests; under CI=true they never skip, and missing binaries fail.
+// to skip these tests; under CI=true they never skip, and missing binaries
+// (or packages) fail.
 package kubetest
 
 import (
@@ -16,8 +24,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +63,14 @@ type Cluster struct {
 	Kubeconfig string
 	// Config is the same access for client-go.
 	Config *rest.Config
+	// Registry is the image registry of a cluster with a node (StartNode),
+	// 127.0.0.1:PORT: the test pushes there and the node pulls from the same
+	// address inside its network namespace. Empty without a node.
+	Registry string
+	// Node names the cluster's node; empty without one.
+	Node string
+
+	ns *netns // the node's network namespace; nil without a node
 }
 
 // Start runs etcd and kube-apiserver for the test and returns when the API
@@ -110,19 +128,11 @@ func binDir(t testing.TB) string {
 	return dir
 }
 
-// start makes one attempt at running etcd and the API server. A failed
-// attempt stops what it started at once; t.Cleanup stops the rest.
-func start(ctx context.Context, t testing.TB, bin string) (_ *Cluster, err error) {
+// start makes one attempt at running etcd and the API server on 127.0.0.1.
+// A failed attempt stops what it started at once; t.Cleanup stops the rest.
+func start(ctx context.Context, t testing.TB, bin string) (*Cluster, error) {
 	dir := t.TempDir() // registered first, so removed after the processes stop
-	var started []*process
-	defer func() {
-		if err != nil {
-			for _, p := range started {
-				p.stop()
-			}
-		}
-	}()
-	pki, err := newPKI(filepath.Join(dir, "pki"))
+	pki, err := newPKI(filepath.Join(dir, "pki"), nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -130,13 +140,64 @@ func start(ctx context.Context, t testing.TB, bin string) (_ *Cluster, err error
 	if err != nil {
 		return nil, err
 	}
-	etcdClient, etcdPeer, apiPort := ports[0], ports[1], ports[2]
+	cp := controlPlane{
+		bin:         bin,
+		dir:         dir,
+		pki:         pki,
+		etcdClient:  ports[0],
+		etcdPeer:    ports[1],
+		apiPort:     ports[2],
+		bind:        "127.0.0.1",
+		advertise:   "127.0.0.1",
+		serviceCIDR: "10.0.0.0/24",
+		client:      http.DefaultTransport.(*http.Transport).Clone(),
+	}
+	procs, err := cp.start(ctx)
+	for _, p := range procs {
+		t.Cleanup(p.stop)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cp.cluster()
+}
 
-	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdClient)
-	peerURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPeer)
-	etcd, err := startProcess(t, filepath.Join(bin, "etcd"), filepath.Join(dir, "etcd.log"),
+// controlPlane says where etcd and the API server run and how.
+type controlPlane struct {
+	bin, dir string
+	pki      *pki
+	ns       *netns // nil: the test's network namespace
+
+	etcdClient, etcdPeer, apiPort int
+	bind, advertise               string // the API server's addresses
+	serviceCIDR                   string
+	// node: a controller manager and a kubelet join, so the API server can
+	// leave service accounts and the kubernetes Service's endpoints to them.
+	node bool
+	// client reaches the servers from the test, for their readiness.
+	client *http.Transport
+}
+
+func (cp *controlPlane) url() string {
+	return fmt.Sprintf("https://127.0.0.1:%d", cp.apiPort)
+}
+
+// start runs etcd, then the API server, and returns when it is ready. On an
+// error, what it started is already stopped; on success the caller stops it.
+func (cp *controlPlane) start(ctx context.Context) (started []*process, err error) {
+	defer func() {
+		if err != nil {
+			for _, p := range slices.Backward(started) {
+				p.stop()
+			}
+			started = nil
+		}
+	}()
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", cp.etcdClient)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", cp.etcdPeer)
+	etcd, err := launch(cp.ns, filepath.Join(cp.bin, "etcd"), filepath.Join(cp.dir, "etcd.log"),
 		"--name=kubetest",
-		"--data-dir="+filepath.Join(dir, "etcd"),
+		"--data-dir="+filepath.Join(cp.dir, "etcd"),
 		"--listen-client-urls="+etcdURL,
 		"--advertise-client-urls="+etcdURL,
 		"--listen-peer-urls="+peerURL,
@@ -150,63 +211,73 @@ func start(ctx context.Context, t testing.TB, bin string) (_ *Cluster, err error
 		return nil, err
 	}
 	started = append(started, etcd)
-	if err := waitHTTP(ctx, etcd, plainClient(), etcdURL+"/health", "", `"health":"true"`); err != nil {
-		return nil, fmt.Errorf("etcd: %w", err)
+	plain := &http.Client{Timeout: 5 * time.Second, Transport: cp.client}
+	if err := waitHTTP(ctx, etcd, plain, etcdURL+"/health", "", `"health":"true"`); err != nil {
+		return started, fmt.Errorf("etcd: %w", err)
 	}
 
-	token := pki.token
-	url := fmt.Sprintf("https://127.0.0.1:%d", apiPort)
-	api, err := startProcess(t, filepath.Join(bin, "kube-apiserver"), filepath.Join(dir, "kube-apiserver.log"),
-		"--etcd-servers="+etcdURL,
-		"--bind-address=127.0.0.1",
-		"--advertise-address=127.0.0.1",
-		fmt.Sprintf("--secure-port=%d", apiPort),
-		"--cert-dir="+filepath.Join(dir, "apiserver-certs"),
-		"--tls-cert-file="+pki.servingCert,
-		"--tls-private-key-file="+pki.servingKey,
-		"--token-auth-file="+pki.tokenFile,
+	args := []string{
+		"--etcd-servers=" + etcdURL,
+		"--bind-address=" + cp.bind,
+		"--advertise-address=" + cp.advertise,
+		fmt.Sprintf("--secure-port=%d", cp.apiPort),
+		"--cert-dir=" + filepath.Join(cp.dir, "apiserver-certs"),
+		"--tls-cert-file=" + cp.pki.servingCert,
+		"--tls-private-key-file=" + cp.pki.servingKey,
+		"--token-auth-file=" + cp.pki.tokenFile,
 		"--anonymous-auth=false",
 		"--authorization-mode=AlwaysAllow",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file="+pki.saPublic,
-		"--service-account-signing-key-file="+pki.saPrivate,
-		"--service-cluster-ip-range=10.0.0.0/24",
-		// Without a controller manager nothing maintains the kubernetes
-		// Service's endpoints or the service accounts' tokens.
-		"--endpoint-reconciler-type=none",
-		"--disable-admission-plugins=ServiceAccount",
+		"--service-account-key-file=" + cp.pki.saPublic,
+		"--service-account-signing-key-file=" + cp.pki.saPrivate,
+		"--service-cluster-ip-range=" + cp.serviceCIDR,
 		// As real clusters: otherwise a privileged container fails validation
 		// before Pod Security admission can judge it.
 		"--allow-privileged=true",
-	)
+	}
+	if cp.node {
+		// pods/log and exec reach the kubelet at the node's address.
+		args = append(args, "--kubelet-preferred-address-types=InternalIP")
+	} else {
+		// Without a controller manager nothing maintains the kubernetes
+		// Service's endpoints or the service accounts' tokens.
+		args = append(args, "--endpoint-reconciler-type=none", "--disable-admission-plugins=ServiceAccount")
+	}
+	api, err := launch(cp.ns, filepath.Join(cp.bin, "kube-apiserver"), filepath.Join(cp.dir, "kube-apiserver.log"), args...)
 	if err != nil {
-		return nil, err
+		return started, err
 	}
 	started = append(started, api)
-	client, err := tlsClient(pki.caPEM)
+	client, err := tlsClient(cp.pki.caPEM, cp.client)
 	if err != nil {
-		return nil, err
+		return started, err
 	}
-	if err := waitHTTP(ctx, api, client, url+"/readyz", token, "ok"); err != nil {
-		return nil, fmt.Errorf("kube-apiserver: %w", err)
+	if err := waitHTTP(ctx, api, client, cp.url()+"/readyz", cp.pki.token, "ok"); err != nil {
+		return started, fmt.Errorf("kube-apiserver: %w", err)
 	}
+	return started, nil
+}
 
+// cluster describes the running control plane to the test and writes its
+// kubeconfig.
+func (cp *controlPlane) cluster() (*Cluster, error) {
+	url, token := cp.url(), cp.pki.token
 	c := &Cluster{
-		BinDir: bin,
+		BinDir: cp.bin,
 		URL:    url,
 		Token:  token,
 		Config: &rest.Config{
 			Host:            url,
 			BearerToken:     token,
-			TLSClientConfig: rest.TLSClientConfig{CAData: pki.caPEM},
+			TLSClientConfig: rest.TLSClientConfig{CAData: cp.pki.caPEM},
 			// Tests create many objects quickly; client-go's default 5 QPS
 			// would make them wait for nothing.
 			QPS:   100,
 			Burst: 200,
 		},
-		Kubeconfig: filepath.Join(dir, "kubeconfig"),
+		Kubeconfig: filepath.Join(cp.dir, "kubeconfig"),
 	}
-	if err := writeKubeconfig(c.Kubeconfig, url, token, pki.caPEM); err != nil {
+	if err := writeKubeconfig(c.Kubeconfig, url, token, cp.pki.caPEM); err != nil {
 		return nil, err
 	}
 	return c, nil

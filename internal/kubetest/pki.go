@@ -20,6 +20,7 @@ import (
 // cluster so that nothing secret is committed and nothing outlives the test.
 type pki struct {
 	caPEM       []byte
+	caCert      string // caPEM's file
 	servingCert string
 	servingKey  string
 	saPrivate   string // signs service-account tokens
@@ -28,10 +29,11 @@ type pki struct {
 	tokenFile   string // --token-auth-file
 }
 
-// newPKI writes a CA, a serving certificate for 127.0.0.1 and localhost
-// signed by it, a service-account key pair and a static token file into dir.
-// ECDSA P-256 keys are generated in microseconds, where RSA takes a while.
-func newPKI(dir string) (*pki, error) {
+// newPKI writes a CA, a serving certificate for 127.0.0.1, localhost and the
+// extra names and addresses signed by it, a service-account key pair and a
+// static token file into dir. ECDSA P-256 keys are generated in microseconds,
+// where RSA takes a while.
+func newPKI(dir string, ips []net.IP, dnsNames []string) (*pki, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
@@ -70,8 +72,8 @@ func newPKI(dir string) (*pki, error) {
 		NotAfter:     now.Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:     []string{"localhost"},
+		IPAddresses:  append([]net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}, ips...),
+		DNSNames:     append([]string{"localhost"}, dnsNames...),
 	}
 	serveDER, err := x509.CreateCertificate(rand.Reader, serveTmpl, ca, &serveKey.PublicKey, caKey)
 	if err != nil {
@@ -93,6 +95,7 @@ func newPKI(dir string) (*pki, error) {
 	}
 	p := &pki{
 		caPEM:       pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		caCert:      filepath.Join(dir, "ca.crt"),
 		servingCert: filepath.Join(dir, "serving.crt"),
 		servingKey:  filepath.Join(dir, "serving.key"),
 		saPrivate:   filepath.Join(dir, "sa.key"),
@@ -109,11 +112,11 @@ func newPKI(dir string) (*pki, error) {
 		return nil, err
 	}
 	files := map[string][]byte{
-		filepath.Join(dir, "ca.crt"): p.caPEM,
-		p.servingCert:                pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: serveDER}),
-		p.servingKey:                 serveKeyPEM,
-		p.saPrivate:                  saKeyPEM,
-		p.saPublic:                   pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: saPub}),
+		p.caCert:      p.caPEM,
+		p.servingCert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: serveDER}),
+		p.servingKey:  serveKeyPEM,
+		p.saPrivate:   saKeyPEM,
+		p.saPublic:    pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: saPub}),
 		// token,user,uid,"groups": system:masters passes every authorizer.
 		p.tokenFile: fmt.Appendf(nil, "%s,kubetest-admin,kubetest-admin,\"system:masters\"\n", p.token),
 	}

@@ -15,7 +15,6 @@ import (
 	"runtime"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -34,8 +33,9 @@ type process struct {
 	stop func()
 }
 
-// startProcess starts path with args and registers its stop with t.Cleanup.
-func startProcess(t testing.TB, path, logPath string, args ...string) (*process, error) {
+// launch starts path with args inside ns (nil: the test's own network
+// namespace), its output into logPath. The caller stops it (p.stop).
+func launch(ns *netns, path, logPath string, args ...string) (*process, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("create log: %w", err)
@@ -44,6 +44,9 @@ func startProcess(t testing.TB, path, logPath string, args ...string) (*process,
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.Dir = filepath.Dir(logPath)
+	if ns != nil {
+		cmd.Env = nodeEnv()
+	}
 	// If the test binary dies without running cleanups (go test -timeout
 	// panics and exits), the kernel kills the server too. The signal follows
 	// the thread that forked, not the process, so that thread is locked to a
@@ -53,8 +56,17 @@ func startProcess(t testing.TB, path, logPath string, args ...string) (*process,
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
 		defer logFile.Close()
+		if ns != nil {
+			// The child is born in the thread's namespace. The thread is
+			// never unlocked: it is discarded with the goroutine.
+			if err := ns.enter(); err != nil {
+				started <- err
+				return
+			}
+		} else {
+			defer runtime.UnlockOSThread()
+		}
 		if err := cmd.Start(); err != nil {
 			started <- err
 			return
@@ -80,7 +92,6 @@ func startProcess(t testing.TB, path, logPath string, args ...string) (*process,
 			}
 		})
 	}
-	t.Cleanup(p.stop)
 	return p, nil
 }
 
@@ -131,19 +142,15 @@ func waitHTTP(ctx context.Context, p *process, client *http.Client, url, token, 
 	}
 }
 
-func plainClient() *http.Client {
-	return &http.Client{Timeout: 5 * time.Second}
-}
-
-func tlsClient(caPEM []byte) (*http.Client, error) {
+// tlsClient trusts the cluster's CA over base's connections.
+func tlsClient(caPEM []byte, base *http.Transport) (*http.Client, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(caPEM) {
 		return nil, errors.New("parse generated CA certificate")
 	}
-	return &http.Client{
-		Timeout:   5 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
-	}, nil
+	tr := base.Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Timeout: 5 * time.Second, Transport: tr}, nil
 }
 
 // tail returns the last n lines of out.

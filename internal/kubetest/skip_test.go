@@ -3,6 +3,7 @@ package kubetest
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -61,6 +62,40 @@ func TestSkipPolicy(t *testing.T) {
 				t.Errorf("not skipped (failed %v, got %q)", o.failed, got)
 			case tt.want == "fail" && !o.failed:
 				t.Errorf("did not fail (skipped %v, got %q)", o.skipped, got)
+			}
+		})
+	}
+}
+
+// TestNodeSkipPolicy: a machine that cannot run a node (here: the node's
+// binaries are missing) skips the node's tests, except under CI.
+func TestNodeSkipPolicy(t *testing.T) {
+	tests := []struct {
+		name string
+		ci   string
+		want string // "skip" or "fail"
+	}{
+		{name: "developer", want: "skip"},
+		{name: "CI", ci: "true", want: "fail"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("CI", tt.ci)
+			o := &outcome{TB: t}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				requireNodeHost(o, t.TempDir())
+			}()
+			<-done
+			switch {
+			case tt.want == "skip" && !o.skipped:
+				t.Errorf("not skipped (failed %v: %s)", o.failed, o.msg)
+			case tt.want == "fail" && !o.failed:
+				t.Errorf("did not fail (skipped %v: %s)", o.skipped, o.msg)
+			}
+			if !strings.Contains(o.msg, "kubelet in "+BinEnv) {
+				t.Errorf("message %q does not name the missing kubelet", o.msg)
 			}
 		})
 	}
