@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds etcd, kube-apiserver, kubectl and the node's components
-# (kube-controller-manager, kube-scheduler, kubelet, kube-proxy) for the cluster
-# test (internal/kubetest) from the pinned modules tools/etcd and tools/kube,
+# (kube-controller-manager, kube-scheduler, kubelet, kube-proxy, CoreDNS) for the cluster
+# test (internal/kubetest) from the pinned modules tools/etcd, tools/kube and tools/coredns,
 # once, into a cache outside the clone keyed by their versions and go.sum, then
 # prints the bin directory.
 #
@@ -32,12 +32,30 @@ dir="$cache/kubernetes-$kube_version-etcd-$etcd_version-$sum"
 bin="$dir/bin"
 
 kube_tools="kube-apiserver kubectl kube-controller-manager kube-scheduler kubelet kube-proxy"
-complete() {
+kube_complete() {
   [ -x "$bin/etcd" ] || return 1
   for t in $kube_tools; do [ -x "$bin/$t" ] || return 1; done
 }
+# CoreDNS, the node's name server, comes from its own pinned module
+# (tools/coredns) into the same folder, keyed by that module's sums alone:
+# a change to it does not rebuild Kubernetes.
+coredns_sum="$(cat "$root"/tools/coredns/go.mod "$root"/tools/coredns/go.sum | sha256sum | cut -c1-12)"
+coredns_complete() { [ -x "$bin/coredns" ] && [ "$(cat "$bin/.coredns-sum" 2>/dev/null)" = "$coredns_sum" ]; }
+build_coredns() {
+  coredns_complete && return 0
+  echo "kube-binaries: building CoreDNS (cold: 5 to 8 min)" >&2
+  local t0 tmp
+  t0=$(date +%s)
+  tmp="$(mktemp -d "$cache/.coredns.XXXXXX")"
+  (cd "$root/tools/coredns" && go build -trimpath -ldflags="-s -w" -o "$tmp/coredns" github.com/coredns/coredns) >&2 \
+    || { rm -rf "$tmp"; return 1; }
+  mv "$tmp/coredns" "$bin/coredns"
+  echo "$coredns_sum" > "$bin/.coredns-sum"
+  rm -rf "$tmp"
+  echo "kube-binaries: CoreDNS built in $(( $(date +%s) - t0 ))s" >&2
+}
 
-if complete; then
+if kube_complete && coredns_complete; then
   echo "$bin"
   exit 0
 fi
@@ -46,7 +64,8 @@ mkdir -p "$cache"
 # One builder at a time: a second run waits, then finds the binaries.
 exec 9>"$cache/.lock"
 flock 9
-if complete; then
+if kube_complete; then
+  build_coredns
   echo "$bin"
   exit 0
 fi
@@ -74,4 +93,5 @@ rm -rf "$dir"
 mv "$stage" "$dir"
 trap - EXIT
 echo "kube-binaries: built in $(( $(date +%s) - start ))s into $bin" >&2
+build_coredns
 echo "$bin"

@@ -36,6 +36,8 @@ const (
 	nodeNet     = "198.18.0.0/22" // the above: the only destination a Pod has a route to
 	cniBinDir   = "/usr/lib/cni"  // Debian's containernetworking-plugins
 	nodeLock    = "@harness-kubetest-node"
+	// NodeDNS is the node's CoreDNS, the Pods' name server.
+	NodeDNS = nodeIP + ":53"
 	// nodeTimeout bounds the node's start: the control plane, then the node
 	// Ready (5 to 8 s in all on an idle 2-core machine).
 	nodeTimeout = 4 * time.Minute
@@ -119,7 +121,7 @@ func requireNodeHost(t testing.TB, bin string) {
 	if os.Geteuid() != 0 {
 		missing = append(missing, "root (a node mounts, makes cgroups and sets kernel settings)")
 	}
-	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy"} {
+	for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
 			missing = append(missing, fmt.Sprintf("%s in %s (run scripts/kube-binaries.sh)", name, BinEnv))
 		}
@@ -303,7 +305,7 @@ func (n *node) start(ctx context.Context) (*Cluster, error) {
 	if err := <-pauseRef; err != nil {
 		return nil, fmt.Errorf("sandbox image: %w", err)
 	}
-	cfg := nodeConfig{dir: n.dir, kubeconfig: c.Kubeconfig, pki: pki, registry: n.registry.addr, pause: pause}
+	cfg := nodeConfig{dir: n.dir, kubeconfig: c.Kubeconfig, pki: pki, registry: n.registry.addr, pause: pause, ns: n.ns}
 	if err := cfg.write(); err != nil {
 		return nil, err
 	}
@@ -410,7 +412,7 @@ func (n *node) stop() {
 		n.logTails()
 	}
 	keep("delete pods", n.drain())
-	for _, name := range []string{"kube-proxy", "kubelet", "kube-scheduler", "kube-controller-manager"} {
+	for _, name := range []string{"coredns", "kube-proxy", "kubelet", "kube-scheduler", "kube-controller-manager"} {
 		stopProc(name)
 	}
 	keep("kill pods", killPods())

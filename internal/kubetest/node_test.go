@@ -101,10 +101,30 @@ func TestNode(t *testing.T) {
 				if want := "hello from uid 65532\n"; body != want {
 					t.Errorf("GET %s = %q, want %q", url, body, want)
 				}
-				return
+				break
 			}
 		}
-		t.Fatalf("GET %s: %v", url, last)
+		if last != nil {
+			t.Fatalf("GET %s: %v", url, last)
+		}
+
+		// The node's CoreDNS, which Pods ask (clusterDNS), names the
+		// Service; a name outside the cluster gets no answer.
+		resolver := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return c.DialContext(ctx, network, kubetest.NodeDNS)
+		}}
+		var addrs []string
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if addrs, last = resolver.LookupHost(ctx, "hello."+ns+".svc.cluster.local"); last == nil {
+				break
+			}
+		}
+		if last != nil || len(addrs) != 1 || addrs[0] != svc.Spec.ClusterIP {
+			t.Errorf("hello.%s.svc.cluster.local: %v %v, want %s", ns, addrs, last, svc.Spec.ClusterIP)
+		}
+		if addrs, err := resolver.LookupHost(ctx, "example.com"); err == nil {
+			t.Errorf("example.com resolved to %v inside the node", addrs)
+		}
 	})
 }
 

@@ -22,6 +22,7 @@ type nodeConfig struct {
 	pki        *pki
 	registry   string // 127.0.0.1:PORT
 	pause      string // the sandbox image's reference
+	ns         *netns // the node's network namespace, where readiness is asked
 }
 
 func (c nodeConfig) path(name string) string { return filepath.Join(c.dir, name) }
@@ -36,7 +37,11 @@ func (c nodeConfig) write() error {
 		"kubelet.yaml":             c.kubelet(),
 		"kube-proxy.yaml":          c.kubeProxy(),
 		"kube-scheduler.yaml":      c.scheduler(),
-		"resolv.conf":              "", // Pods get no name server: none is reachable
+		"Corefile":                 c.corefile(),
+		// The node's own resolv.conf: no name server of the machine's.
+		// Pods ask CoreDNS (clusterDNS), which answers the cluster's
+		// names and nothing else.
+		"resolv.conf": "",
 	}
 	files[filepath.Join("registry", c.registry, "hosts.toml")] = c.registryHosts()
 	for _, d := range []string{"volume-plugins", "pod-logs"} {
@@ -166,6 +171,7 @@ authentication:
 authorization:
   mode: AlwaysAllow
 clusterDomain: cluster.local
+clusterDNS: [%[2]s]
 resolvConf: %[3]s
 podLogsDir: %[4]s
 volumePluginDir: %[5]s
@@ -214,6 +220,27 @@ leaderElection:
   leaderElect: false
 `, c.kubeconfig)
 }
+
+// corefile: CoreDNS on the node's address, answering the cluster's names
+// (Services NAME.NAMESPACE.svc.cluster.local, Pods) from the API server and
+// nothing else: with no forward plugin, no query leaves the node.
+func (c nodeConfig) corefile() string {
+	return fmt.Sprintf(`.:53 {
+    bind %s
+    errors
+    ready %s
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig %s
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+    }
+    cache 5
+}
+`, nodeIP, coreDNSReady, c.kubeconfig)
+}
+
+// coreDNSReady is where CoreDNS's ready plugin answers, inside the node.
+const coreDNSReady = "127.0.0.1:18181"
 
 // component is a node process to start, in order.
 type component struct {
@@ -265,6 +292,11 @@ func (c nodeConfig) components(bin string) []component {
 		{
 			path: filepath.Join(bin, "kube-proxy"),
 			args: []string{"--config=" + c.path("kube-proxy.yaml")},
+		},
+		{
+			path:  filepath.Join(bin, "coredns"),
+			args:  []string{"-conf", c.path("Corefile")},
+			ready: c.ns.httpReady("http://" + coreDNSReady + "/ready"),
 		},
 	}
 }
