@@ -12,9 +12,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/signal"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/harness-sh/harness/bench/pets/pets"
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 type service struct {
@@ -32,6 +35,13 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	// As a scaffolded main serves, through the runtime's Lifecycle (without
+	// its drain delay: SIGTERM from the benchmark stops it at once).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	h := pets.NewHandler(&service{}, pets.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, h))
+	life := &httpapi.Lifecycle{Logger: slog.New(slog.DiscardHandler), DrainDelay: -1}
+	if err := life.ListenAndServe(ctx, &http.Server{Addr: "127.0.0.1:" + port, Handler: h}); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -45,14 +45,21 @@ type Op struct {
 	Params         []*Param
 	Body           *Body
 	Responses      []*Response
-	Security       [][]string // alternatives, each the schemes that must all pass
-	SegmentPattern string     // regexp for paths ServeMux cannot express, or ""
-	SegmentParams  []string   // the capture groups' parameter keys, in order
-	Grouped        bool       // routed by its RouteGroup's dispatcher, not by its own Route
-	routeSegs      []string   // Route's path segments after the base path
-	reSegs         []string   // the regexp of each of those segments
-	pathRE         string     // the regexp of the whole path, and its parameters
+	Security       [][]Requirement // alternatives, each the schemes that must all pass
+	SegmentPattern string          // regexp for paths ServeMux cannot express, or ""
+	SegmentParams  []string        // the capture groups' parameter keys, in order
+	Grouped        bool            // routed by its RouteGroup's dispatcher, not by its own Route
+	routeSegs      []string        // Route's path segments after the base path
+	reSegs         []string        // the regexp of each of those segments
+	pathRE         string          // the regexp of the whole path, and its parameters
 	pathREParams   []string
+}
+
+// Requirement is a scheme of a security alternative, with the scopes the
+// spec lists for it.
+type Requirement struct {
+	Scheme string
+	Scopes []string
 }
 
 // SecurityLiteral is the Go literal of the operation's security
@@ -60,13 +67,21 @@ type Op struct {
 func (o *Op) SecurityLiteral() string {
 	alts := make([]string, len(o.Security))
 	for i, alt := range o.Security {
-		names := make([]string, len(alt))
-		for j, n := range alt {
-			names[j] = strconv.Quote(n)
+		reqs := make([]string, len(alt))
+		for j, req := range alt {
+			reqs[j] = "{Scheme: " + strconv.Quote(req.Scheme)
+			if len(req.Scopes) > 0 {
+				scopes := make([]string, len(req.Scopes))
+				for k, sc := range req.Scopes {
+					scopes[k] = strconv.Quote(sc)
+				}
+				reqs[j] += ", Scopes: []string{" + strings.Join(scopes, ", ") + "}"
+			}
+			reqs[j] += "}"
 		}
-		alts[i] = "{" + strings.Join(names, ", ") + "}"
+		alts[i] = "{" + strings.Join(reqs, ", ") + "}"
 	}
-	return "[][]string{" + strings.Join(alts, ", ") + "}"
+	return "[][]httpapi.Requirement{" + strings.Join(alts, ", ") + "}"
 }
 
 // Request is the name of the operation's request type.
@@ -764,9 +779,9 @@ func (b *builder) operations(m *Model) ([]*Op, error) {
 				sec = *o.Security
 			}
 			for _, req := range sec {
-				alt := []string{}
+				alt := []Requirement{}
 				for _, k := range slices.Sorted(maps.Keys(req)) {
-					alt = append(alt, k)
+					alt = append(alt, Requirement{Scheme: k, Scopes: req[k]})
 				}
 				op.Security = append(op.Security, alt)
 			}

@@ -562,8 +562,28 @@ func printFile(name string, src []byte) (*printed, error) {
 	if len(need) > 0 && len(f.Imports) > 0 {
 		// Scaffolds importing non-standard packages and using more: add
 		// the block to the text and let gofmt parse and sort it all again.
-		at := fset.Position(f.Name.End()).Offset
-		src = append(append(append([]byte{}, src[:at]...), importBlock(need)...), src[at:]...)
+		// The standard packages go in a group of their own at the top of
+		// the first import declaration, as goimports puts them.
+		at, end, block := fset.Position(f.Name.End()).Offset, -1, importBlock(need)
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.IMPORT {
+				continue
+			}
+			std := strings.TrimSuffix(strings.TrimPrefix(block, "\nimport ("), ")\n")
+			if g.Lparen.IsValid() {
+				at, block = fset.Position(g.Lparen).Offset+1, std+"\n"
+			} else { // import x "path", made a block
+				at, end = fset.Position(g.Pos()).Offset, fset.Position(g.End()).Offset
+				spec := src[fset.Position(g.Specs[0].Pos()).Offset:end]
+				block = "import (" + std + "\n\t" + string(spec) + "\n)"
+			}
+			break
+		}
+		if end < 0 {
+			end = at
+		}
+		src = append(append(append([]byte{}, src[:at]...), block...), src[end:]...)
 		out, err := format.Source(src)
 		if err != nil {
 			return nil, fmt.Errorf("generated %s is not valid Go (a generator bug): %w\n%s", name, err, numbered(src))

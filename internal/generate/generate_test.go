@@ -115,7 +115,7 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	if len(res.Apps) != 7+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
 		t.Fatalf("apps %v, scaffolded %v", res.Apps, res.Scaffolded)
 	}
-	for _, f := range []string{"samples_test.go", "pets_test.go", "extra_test.go", "failures_test.go"} {
+	for _, f := range []string{"samples_test.go", "pets_test.go", "extra_test.go", "failures_test.go", "operable_test.go"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "roundtrip", f+".txt"))
 		if err != nil {
 			t.Fatal(err)

@@ -122,7 +122,7 @@ func TestRenderMergesInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := files.Get("deploy/values.yaml")
-	for _, want := range []string{"subdomain: shop", "type: postgres", "path: /api/live", "replicas: 1"} {
+	for _, want := range []string{"subdomain: shop", "type: postgres", "path: /live", "replicas: 1"} {
 		if !bytes.Contains(v.Data, []byte(want)) {
 			t.Errorf("merged values lack %q:\n%s", want, v.Data)
 		}

@@ -3,16 +3,31 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 )
 
-// Credentials are what a request presented for one security scheme.
+// Credentials are what a request presented for one security scheme, with
+// what the spec asks of them for the operation called.
 type Credentials struct {
-	Scheme             string // the scheme's name in the spec
+	Scheme    string // the scheme's name in the spec
+	Operation string // the operation, named as in the API interface and the access log
+	// Scopes are those the operation's security requirement lists for the
+	// scheme: OAuth2 scopes, or the roles OpenAPI 3.1 allows for other
+	// schemes. Shared between requests: read them, do not change them.
+	Scopes             []string
 	Token              string // bearer token, API key or OAuth2/OpenID Connect token
 	Username, Password string // HTTP basic
 }
+
+// ErrForbidden, returned by Options.Authenticate (or wrapped in its error:
+// fmt.Errorf("%w: needs pets:write", httpapi.ErrForbidden)), answers 403
+// Forbidden: the credentials are good, but they do not allow the operation
+// (a scope is missing). Any other error answers 401.
+var ErrForbidden = errors.New("forbidden")
 
 // SecurityScheme is a security scheme of the spec, as generated code
 // declares it: where a request carries its credentials.
@@ -22,6 +37,13 @@ type SecurityScheme struct {
 	Scheme string // for http: basic, bearer...
 	In     string // for apiKey: header, query or cookie
 	Param  string // for apiKey: the header, query parameter or cookie name
+}
+
+// Requirement is one scheme of an operation's security alternative, with
+// the scopes the spec lists for it.
+type Requirement struct {
+	Scheme string
+	Scopes []string
 }
 
 // credentials extracts what the request presents for the scheme: a basic
@@ -66,59 +88,101 @@ func (sc *SecurityScheme) challenge() string {
 	return ""
 }
 
-// Authenticate runs Options.Authenticate over an operation's security
-// alternatives, each the names of the schemes that must all pass; the
-// first alternative that passes gives the context the operation runs
-// with. When none does, it answers 401 itself (with a WWW-Authenticate
-// challenge per HTTP scheme) and reports !ok.
-func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, alternatives [][]string) (context.Context, bool) {
-	var last error
+// The details of authentication answers: the same whatever failed, so that
+// they tell a client nothing about the credentials it tried. What failed
+// is logged, and is the problem's Err for Options.ErrorHandler.
+const (
+	unauthorizedDetail = "missing or invalid credentials"
+	forbiddenDetail    = "the credentials do not allow this operation"
+)
+
+// Authenticate runs Options.Authenticate over the security alternatives of
+// the operation op: the first alternative whose schemes all pass gives the
+// context the operation runs with. When none passes it answers the request
+// itself and reports !ok: 403 when Authenticate refused credentials with
+// ErrForbidden, else 401 with a WWW-Authenticate challenge per HTTP, OAuth2
+// and OpenID Connect scheme. Either answer's detail is generic; the reason
+// is logged at Info.
+func (s *Server) Authenticate(w http.ResponseWriter, r *http.Request, op string, alternatives [][]Requirement) (context.Context, bool) {
+	// The reason kept is the most telling of the alternatives': a refusal
+	// with ErrForbidden, else credentials refused, else none presented.
+	var reason error
+	rank := 0
 	for _, alt := range alternatives {
-		ctx := r.Context()
-		ok := true
-		for _, name := range alt {
-			sc := s.schemes[name]
-			if sc == nil {
-				ok, last = false, errors.New("unknown security scheme "+name)
-				break
-			}
-			c, found := sc.credentials(r)
-			if !found {
-				ok, last = false, errors.New("no credentials for "+name)
-				break
-			}
-			if s.opts.Authenticate == nil {
-				ok, last = false, errors.New("authentication is not configured")
-				break
-			}
-			next, err := s.opts.Authenticate(ctx, c)
-			if err != nil {
-				ok, last = false, err
-				break
-			}
-			ctx = next
-		}
-		if ok {
+		ctx, err := s.authenticate(r, op, alt)
+		if err == nil {
 			return ctx, true
 		}
+		n := 2
+		switch {
+		case errors.Is(err, ErrForbidden):
+			n = 3
+		case errors.Is(err, errNoCredentials):
+			n = 1
+		}
+		if n > rank {
+			reason, rank = err, n
+		}
 	}
-	seen := map[string]bool{}
+	forbidden := rank == 3
+	status, detail, msg := http.StatusUnauthorized, unauthorizedDetail, "request not authenticated"
+	if forbidden {
+		status, detail, msg = http.StatusForbidden, forbiddenDetail, "request forbidden"
+	} else {
+		s.challenge(w, alternatives)
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, msg, slog.String("operation", op), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.Any("err", reason), slog.String("request_id", RequestID(r.Context())))
+	p := NewProblem(r, status, detail)
+	p.Err = reason
+	s.problem(w, r, p)
+	return nil, false
+}
+
+// errNoCredentials is the reason of a request presenting none for a scheme.
+var errNoCredentials = errors.New("no credentials")
+
+// authenticate runs one alternative: every scheme of it must pass.
+func (s *Server) authenticate(r *http.Request, op string, alt []Requirement) (context.Context, error) {
+	ctx := r.Context()
+	for _, req := range alt {
+		sc := s.schemes[req.Scheme]
+		if sc == nil {
+			return nil, errors.New("unknown security scheme " + req.Scheme)
+		}
+		c, found := sc.credentials(r)
+		if !found {
+			return nil, fmt.Errorf("%w for %s", errNoCredentials, req.Scheme)
+		}
+		if s.opts.Authenticate == nil {
+			return nil, errors.New("authentication is not configured (Options.Authenticate)")
+		}
+		c.Operation, c.Scopes = op, req.Scopes
+		next, err := s.opts.Authenticate(ctx, c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", req.Scheme, err)
+		}
+		if next != nil {
+			ctx = next
+		}
+	}
+	return ctx, nil
+}
+
+// challenge adds the WWW-Authenticate challenges of the alternatives'
+// schemes, each once.
+func (s *Server) challenge(w http.ResponseWriter, alternatives [][]Requirement) {
+	var seen []string
 	for _, alt := range alternatives {
-		for _, name := range alt {
-			if sc := s.schemes[name]; sc != nil {
-				if ch := sc.challenge(); ch != "" && !seen[ch] {
-					seen[ch] = true
-					w.Header().Add("WWW-Authenticate", ch)
-				}
+		for _, req := range alt {
+			sc := s.schemes[req.Scheme]
+			if sc == nil {
+				continue
+			}
+			if ch := sc.challenge(); ch != "" && !slices.Contains(seen, ch) {
+				seen = append(seen, ch)
+				w.Header().Add("WWW-Authenticate", ch)
 			}
 		}
 	}
-	detail := "unauthorized"
-	if last != nil {
-		detail += ": " + last.Error()
-	}
-	p := NewProblem(r, http.StatusUnauthorized, detail)
-	p.Err = last
-	s.problem(w, r, p)
-	return nil, false
 }

@@ -16,6 +16,13 @@
 //     a 400 in its "errors" member.
 //   - Date is a calendar date (format: date), the same type in every
 //     service.
+//   - ErrForbidden, from Options.Authenticate, answers 403; Credentials
+//     name the scheme, the operation and the scopes the spec requires.
+//   - Lifecycle runs the service's http.Server: its readiness, the drain
+//     on SIGTERM and the graceful shutdown. NewLogger is its logger at
+//     $LOG_LEVEL.
+//   - Retry and NewTransport set up a generated client (its Retry and
+//     HTTP fields); ClientError is an answer the spec does not declare.
 //
 // The rest (Server, Response, Errors, the parsing, checking and JSON
 // functions) is what generated code calls. It is exported so that

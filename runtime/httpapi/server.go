@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -23,12 +24,17 @@ type Options struct {
 	// lines off, and their cost with them.
 	AccessLog    *slog.Logger
 	MaxBodyBytes int64 // default 1 MiB
-	// Authenticate checks credentials for an operation with security; it
-	// returns the context the operation runs with (e.g. holding the user)
-	// or an error for 401. An operation passes when, for one of its
+	// Authenticate checks the credentials a request presents for one
+	// scheme of an operation with security (c names the scheme, the
+	// operation and the scopes the spec requires). It returns the context
+	// the operation runs with (e.g. holding the user), or an error: one
+	// wrapping ErrForbidden answers 403, any other 401. The error is
+	// logged, never sent. An operation passes when, for one of its
 	// security alternatives, every scheme authenticates.
 	Authenticate func(ctx context.Context, c Credentials) (context.Context, error)
-	// Ready reports readiness for /ready; nil means always ready.
+	// Ready is the service's readiness, for /ready: 503 while it fails
+	// (why is logged, not sent); nil means always ready. Give it a
+	// Lifecycle's Ready, which turns not ready on shutdown.
 	Ready func(ctx context.Context) error
 	// ErrorHandler, when set, writes every error answer in place of the
 	// default application/problem+json body: the problems of invalid
@@ -122,9 +128,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	s.access.LogAttrs(r.Context(), level, "request", slog.String("operation", op), slog.String("method", r.Method),
-		slog.String("path", r.URL.Path), slog.Int("status", status), slog.Int64("bytes", rec.bytes),
-		slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
+	if level == slog.LevelInfo || s.access.Enabled(r.Context(), level) {
+		// The record is made here and given to the handler, as
+		// Logger.LogAttrs would but without looking up its caller (always
+		// this line) or the time twice: a fifth of the line's cost.
+		end := time.Now()
+		line := slog.NewRecord(end, level, "request", 0)
+		line.AddAttrs(slog.String("operation", op), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Int("status", status), slog.Int64("bytes", rec.bytes),
+			slog.Duration("duration", end.Sub(start)), slog.String("request_id", id))
+		_ = s.access.Handler().Handle(r.Context(), line)
+	}
 	rec.ResponseWriter = nil
 	recorders.Put(rec)
 }
@@ -199,19 +213,31 @@ func (s *Server) allowed(r *http.Request) []string {
 
 // Live answers the liveness check.
 func (s *Server) Live(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+	_ = WriteBody(w, http.StatusOK, "application/json", statusOK)
 }
 
-// Ready answers the readiness check from Options.Ready.
+// Ready answers the readiness check from Options.Ready: 200, or 503 while
+// it fails. Why it fails is logged (at Warn; ErrDraining, which the
+// Lifecycle logs itself, not at all), never sent: probes need the status
+// alone, and the reason may name internal hosts.
 func (s *Server) Ready(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Ready != nil {
 		if err := s.opts.Ready(r.Context()); err != nil {
-			WriteJSON(w, http.StatusServiceUnavailable, "application/json", map[string]string{"status": "not ready", "reason": err.Error()})
+			if !errors.Is(err, ErrDraining) {
+				s.log.LogAttrs(r.Context(), slog.LevelWarn, "not ready", slog.Any("err", err))
+			}
+			_ = WriteBody(w, http.StatusServiceUnavailable, "application/json", notReady)
 			return
 		}
 	}
-	WriteJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
+	_ = WriteBody(w, http.StatusOK, "application/json", statusOK)
 }
+
+// The bodies of the health checks.
+var (
+	statusOK = []byte(`{"status":"ok"}` + "\n")
+	notReady = []byte(`{"status":"not ready"}` + "\n")
+)
 
 // logError logs a failure of an operation with the request's method, path
 // and ID.

@@ -114,10 +114,10 @@ func testServer(opts Options) *Server {
 	s.Handle("DELETE /items/{id}", "DeleteItem", func(w http.ResponseWriter, r *http.Request) {
 		s.Send(w, r, "DeleteItem", Response{Status: 204})
 	})
-	secure := func(alts [][]string) http.HandlerFunc {
+	secure := func(alts [][]Requirement) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			defer s.Recover(w, r, "Secure")
-			ctx, ok := s.Authenticate(w, r, alts)
+			ctx, ok := s.Authenticate(w, r, "Secure", alts)
 			if !ok {
 				return
 			}
@@ -125,9 +125,9 @@ func testServer(opts Options) *Server {
 			s.Send(w, r, "Secure", Response{Status: 200, ContentType: "text/plain", Body: []byte(user)})
 		}
 	}
-	s.Handle("GET /secure", "Secure", secure([][]string{{"bearer"}, {"key"}}))
-	s.Handle("GET /secure/basic", "Secure", secure([][]string{{"basic"}}))
-	s.Handle("GET /secure/both", "Secure", secure([][]string{{"qkey", "ckey"}}))
+	s.Handle("GET /secure", "Secure", secure([][]Requirement{{{Scheme: "bearer"}}, {{Scheme: "key"}}}))
+	s.Handle("GET /secure/basic", "Secure", secure([][]Requirement{{{Scheme: "basic"}}}))
+	s.Handle("GET /secure/both", "Secure", secure([][]Requirement{{{Scheme: "qkey"}, {Scheme: "ckey"}}}))
 	s.Handle("GET /live", "", s.Live)
 	s.Handle("GET /ready", "", s.Ready)
 	return s
@@ -230,8 +230,8 @@ func TestAnswers(t *testing.T) {
 			wantHeader: []string{"Allow: GET, HEAD, DELETE"}},
 		{name: "head follows get", method: "HEAD", target: "/items/ok", status: 200, contentType: "application/json"},
 		{name: "no credentials", method: "GET", target: "/secure", status: 401, contentType: problemType,
-			want:       `{"title":"Unauthorized","status":401,"detail":"unauthorized: no credentials for key","instance":"/secure"}` + "\n",
-			wantHeader: []string{"Www-Authenticate: Bearer"}},
+			want:       `{"title":"Unauthorized","status":401,"detail":"missing or invalid credentials","instance":"/secure"}` + "\n",
+			wantHeader: []string{"Www-Authenticate: Bearer"}, logs: []string{`"msg":"request not authenticated"`, `"err":"no credentials for bearer"`}},
 		{name: "bearer", method: "GET", target: "/secure", header: map[string]string{"Authorization": "Bearer good"}, status: 200, want: "bearer:good"},
 		{name: "bad bearer, good key", method: "GET", target: "/secure", header: map[string]string{"Authorization": "Bearer bad", "X-API-Key": "good"}, status: 200, want: "key:good"},
 		{name: "bad token", method: "GET", target: "/secure", header: map[string]string{"Authorization": "bearer bad"}, status: 401, contentType: problemType},
@@ -327,7 +327,7 @@ func TestErrorHandler(t *testing.T) {
 		{"method", "POST", "/items/1", "", 405, `{"code":405,"message":"POST is not allowed here; Allow lists the methods that are"}`, "GET, HEAD, DELETE"},
 		{"status error", "GET", "/items/missing", "", 404, `{"code":404,"message":"no item missing"}`, ""},
 		{"internal", "GET", "/items/boom", "", 500, `{"code":500,"message":""}`, ""},
-		{"unauthorized", "GET", "/secure", "", 401, `{"code":401,"message":"unauthorized: no credentials for key"}`, ""},
+		{"unauthorized", "GET", "/secure", "", 401, `{"code":401,"message":"missing or invalid credentials"}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,15 +347,44 @@ func TestErrorHandler(t *testing.T) {
 	}
 }
 
+// TestReady: /ready answers the one readiness source, Options.Ready (a
+// Lifecycle's Ready in a scaffolded main), with its status alone; why it
+// is not ready goes to the log.
 func TestReady(t *testing.T) {
-	ready := errors.New("warming up")
-	s := testServer(Options{Logger: slog.New(slog.DiscardHandler), Ready: func(context.Context) error { return ready }})
-	if a := do(t, s, "GET", "/ready", "", nil); a.status != 503 {
-		t.Errorf("not ready: %d %s", a.status, a.body)
+	logs := &logBuffer{}
+	var check error
+	life := &Lifecycle{Check: func(context.Context) error { return check }}
+	s := testServer(Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), Ready: life.Ready})
+	tests := []struct {
+		name     string
+		check    error
+		draining bool
+		status   int
+		body     string
+		log      string // in the log, or "" for no line
+	}{
+		{"ready", nil, false, 200, `{"status":"ok"}`, ""},
+		{"check fails", errors.New("dial tcp 10.0.3.7:5432: connection refused"), false, 503, `{"status":"not ready"}`,
+			`"level":"WARN","msg":"not ready","err":"dial tcp 10.0.3.7:5432: connection refused"`},
+		{"draining", nil, true, 503, `{"status":"not ready"}`, ""},
+		{"draining, check fails too", errors.New("db down"), true, 503, `{"status":"not ready"}`, ""},
 	}
-	ready = nil
-	if a := do(t, s, "GET", "/ready", "", nil); a.status != 200 {
-		t.Errorf("ready: %d %s", a.status, a.body)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			check = tt.check
+			life.draining.Store(tt.draining)
+			logs.take()
+			a := do(t, s, "GET", "/ready", "", nil)
+			if a.status != tt.status || a.body != tt.body+"\n" || a.header.Get("Content-Type") != "application/json" {
+				t.Errorf("%d %s %q, want %d %s", a.status, a.header.Get("Content-Type"), a.body, tt.status, tt.body)
+			}
+			if l := logs.take(); tt.log == "" && strings.Contains(l, "not ready") || tt.log != "" && !strings.Contains(l, tt.log) {
+				t.Errorf("log %q, want %q", l, tt.log)
+			}
+			if a := do(t, s, "GET", "/live", "", nil); a.status != 200 {
+				t.Errorf("live: %d", a.status)
+			}
+		})
 	}
 }
 
@@ -413,6 +442,13 @@ func TestRequestID(t *testing.T) {
 	do(t, s, "GET", "/none", "", nil)
 	if l := logs.take(); strings.Contains(l, `"path":"/live"`) || !strings.Contains(l, `"path":"/none","status":404`) {
 		t.Errorf("access log: %s", l)
+	}
+	// At Debug, the health checks are logged too.
+	s = NewServer(Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, nil)
+	s.Handle("GET /live", "", s.Live)
+	do(t, s, "GET", "/live", "", nil)
+	if l := logs.take(); !strings.Contains(l, `"level":"DEBUG","msg":"request","operation":"","method":"GET","path":"/live","status":200`) {
+		t.Errorf("access log at debug: %s", l)
 	}
 	// The access log off: no line, the operation still served.
 	s = NewServer(Options{Logger: slog.New(slog.NewJSONHandler(logs, nil)), AccessLog: slog.New(slog.DiscardHandler)}, nil)

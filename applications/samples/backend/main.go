@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -13,16 +12,15 @@ import (
 	"strconv"
 	"syscall"
 	"time"
-)
 
-import (
 	samples "github.com/harness-sh/harness/applications/samples/backend/samples"
 	"github.com/harness-sh/harness/applications/samples/backend/service"
 	"github.com/harness-sh/harness/runtime"
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := httpapi.NewLogger(os.Stderr, os.Getenv("LOG_LEVEL")) // debug, info (default), warn or error
 	if err := run(log); err != nil {
 		log.Error("server stopped", "err", err)
 		os.Exit(1)
@@ -30,32 +28,26 @@ func main() {
 }
 
 func run(log *slog.Logger) error {
+	// SIGTERM (Kubernetes stopping the pod) or Ctrl-C starts a graceful
+	// shutdown; a second one stops at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 
+	// The lifecycle is the service's readiness (/ready): set its Check to
+	// your own (a ping of your database). After SIGTERM it answers not
+	// ready while the server drains (DrainDelay, 5 s), then shuts down,
+	// letting the requests in flight finish (ShutdownTimeout, 20 s).
+	life := &httpapi.Lifecycle{Logger: log}
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(port(log)),
-		Handler:           samples.NewHandler(&service.Service{}, samples.Options{Logger: log}),
+		Handler:           samples.NewHandler(&service.Service{}, samples.Options{Logger: log, Ready: life.Ready}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", srv.Addr)
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return life.ListenAndServe(ctx, srv)
 }
 
 // port is $PORT when set, else the deployment port from the solution's

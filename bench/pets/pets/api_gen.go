@@ -39,7 +39,8 @@ var _ API = UnimplementedPets{}
 type (
 	// Options configure NewHandler.
 	Options = httpapi.Options
-	// Credentials are what a request presented for one security scheme.
+	// Credentials are what a request presented for one security scheme,
+	// with the operation and the scopes the spec requires.
 	Credentials = httpapi.Credentials
 	// StatusError makes an operation answer its Status with its Message.
 	StatusError = httpapi.StatusError
@@ -47,5 +48,10 @@ type (
 	Date = httpapi.Date
 )
 
-// ErrNotImplemented makes an operation answer 501 Not Implemented.
-var ErrNotImplemented = httpapi.ErrNotImplemented
+var (
+	// ErrNotImplemented makes an operation answer 501 Not Implemented.
+	ErrNotImplemented = httpapi.ErrNotImplemented
+	// ErrForbidden, returned (or wrapped) by Options.Authenticate, answers
+	// 403 Forbidden: good credentials that do not allow the operation.
+	ErrForbidden = httpapi.ErrForbidden
+)

@@ -25,12 +25,8 @@ type API interface {
 	GetItem(ctx context.Context, req GetItemRequest) (GetItemResponse, error)
 	// ListItems serves GET /items: Lists items, a page at a time.
 	ListItems(ctx context.Context, req ListItemsRequest) (ListItemsResponse, error)
-	// Live serves GET /live: Liveness probe.
-	Live(ctx context.Context, req LiveRequest) (LiveResponse, error)
 	// Ping serves GET /ping: Answers pong; a cheap end-to-end check through the ingress.
 	Ping(ctx context.Context, req PingRequest) (PingResponse, error)
-	// Ready serves GET /ready: Readiness probe.
-	Ready(ctx context.Context, req ReadyRequest) (ReadyResponse, error)
 }
 
 // UnimplementedSamples answers every operation with 501 Not Implemented.
@@ -53,18 +49,8 @@ func (UnimplementedSamples) ListItems(context.Context, ListItemsRequest) (ListIt
 	return nil, ErrNotImplemented
 }
 
-// Live answers 501.
-func (UnimplementedSamples) Live(context.Context, LiveRequest) (LiveResponse, error) {
-	return nil, ErrNotImplemented
-}
-
 // Ping answers 501.
 func (UnimplementedSamples) Ping(context.Context, PingRequest) (PingResponse, error) {
-	return nil, ErrNotImplemented
-}
-
-// Ready answers 501.
-func (UnimplementedSamples) Ready(context.Context, ReadyRequest) (ReadyResponse, error) {
 	return nil, ErrNotImplemented
 }
 
@@ -74,7 +60,8 @@ var _ API = UnimplementedSamples{}
 type (
 	// Options configure NewHandler.
 	Options = httpapi.Options
-	// Credentials are what a request presented for one security scheme.
+	// Credentials are what a request presented for one security scheme,
+	// with the operation and the scopes the spec requires.
 	Credentials = httpapi.Credentials
 	// StatusError makes an operation answer its Status with its Message.
 	StatusError = httpapi.StatusError
@@ -82,5 +69,10 @@ type (
 	Date = httpapi.Date
 )
 
-// ErrNotImplemented makes an operation answer 501 Not Implemented.
-var ErrNotImplemented = httpapi.ErrNotImplemented
+var (
+	// ErrNotImplemented makes an operation answer 501 Not Implemented.
+	ErrNotImplemented = httpapi.ErrNotImplemented
+	// ErrForbidden, returned (or wrapped) by Options.Authenticate, answers
+	// 403 Forbidden: good credentials that do not allow the operation.
+	ErrForbidden = httpapi.ErrForbidden
+)

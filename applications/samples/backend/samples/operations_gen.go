@@ -172,36 +172,6 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "ListItems", resp.answerListItems())
 }
 
-// LiveRequest is the decoded, validated request of GET /live.
-type LiveRequest struct {
-}
-
-// LiveResponse is one of the Live{Status}Response types.
-type LiveResponse interface {
-	answerLive() httpapi.Response
-}
-
-// Live200JSONResponse answers 200 with application/json: The process is alive.
-type Live200JSONResponse struct {
-	Body   string
-	Header http.Header // extra headers, may be nil
-}
-
-func (v Live200JSONResponse) answerLive() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
-}
-
-func (h *handler) handleLive(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "Live")
-	var req LiveRequest
-	resp, err := h.api.Live(r.Context(), req)
-	if resp == nil || err != nil {
-		h.srv.Fail(w, r, "Live", err)
-		return
-	}
-	h.srv.Send(w, r, "Live", resp.answerLive())
-}
-
 // PingRequest is the decoded, validated request of GET /ping.
 type PingRequest struct {
 }
@@ -230,43 +200,4 @@ func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.srv.Send(w, r, "Ping", resp.answerPing())
-}
-
-// ReadyRequest is the decoded, validated request of GET /ready.
-type ReadyRequest struct {
-}
-
-// ReadyResponse is one of the Ready{Status}Response types.
-type ReadyResponse interface {
-	answerReady() httpapi.Response
-}
-
-// Ready200JSONResponse answers 200 with application/json: The service is ready for traffic.
-type Ready200JSONResponse struct {
-	Body   string
-	Header http.Header // extra headers, may be nil
-}
-
-func (v Ready200JSONResponse) answerReady() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
-}
-
-// Ready503Response answers 503: Not ready yet.
-type Ready503Response struct {
-	Header http.Header // extra headers, may be nil
-}
-
-func (v Ready503Response) answerReady() httpapi.Response {
-	return httpapi.Response{Status: 503, Header: v.Header}
-}
-
-func (h *handler) handleReady(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "Ready")
-	var req ReadyRequest
-	resp, err := h.api.Ready(r.Context(), req)
-	if resp == nil || err != nil {
-		h.srv.Fail(w, r, "Ready", err)
-		return
-	}
-	h.srv.Send(w, r, "Ready", resp.answerReady())
 }

@@ -26,16 +26,6 @@ func (s *Service) Ping(ctx context.Context, req samples.PingRequest) (samples.Pi
 	return samples.Ping200JSONResponse{Body: "pong"}, nil
 }
 
-// Live answers while the process can serve.
-func (s *Service) Live(ctx context.Context, req samples.LiveRequest) (samples.LiveResponse, error) {
-	return samples.Live200JSONResponse{Body: "ok"}, nil
-}
-
-// Ready answers when the service can take traffic; check your dependencies here.
-func (s *Service) Ready(ctx context.Context, req samples.ReadyRequest) (samples.ReadyResponse, error) {
-	return samples.Ready200JSONResponse{Body: "ok"}, nil
-}
-
 // CreateItem stores a new item. The generated server has already checked the
 // body against the API (name length, tag pattern, at most 10 tags).
 func (s *Service) CreateItem(ctx context.Context, req samples.CreateItemRequest) (samples.CreateItemResponse, error) {

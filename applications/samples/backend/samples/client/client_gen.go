@@ -18,18 +18,29 @@ import (
 	"strings"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
+
+	samples "github.com/harness-sh/harness/applications/samples/backend/samples"
 )
 
-import samples "github.com/harness-sh/harness/applications/samples/backend/samples"
-
-// Client calls the samples API at BaseURL.
+// Client calls the samples API at BaseURL. Its zero settings are the
+// runtime's defaults (httpapi.Call): a shared client with bounded waits
+// and pooled connections, idempotent calls retried on connection failures
+// and 502, 503 and 504, answers read up to 16 MiB.
 type Client struct {
-	BaseURL string       // scheme, host and base path, e.g. http://samples.ns:80/api
-	HTTP    *http.Client // nil means http.DefaultClient
+	BaseURL string // scheme, host and base path, e.g. http://samples.ns:80/api
+	// HTTP sends the requests; nil means a client shared by generated
+	// clients, with httpapi.NewTransport's transport.
+	HTTP *http.Client
 	// Edit, when set, changes each request before it is sent (credentials,
 	// tracing headers). The request ID of the context (httpapi.RequestID)
 	// is sent as X-Request-ID already.
 	Edit func(*http.Request) error
+	// Retry says how idempotent calls are retried; Attempts: 1 turns
+	// retries off.
+	Retry httpapi.Retry
+	// MaxResponseBytes bounds the body read from an answer: 0 means 16
+	// MiB, a negative value no bound.
+	MaxResponseBytes int64
 }
 
 // Addresser is what ForApp needs: the runtime's *runtime.App provides it.
@@ -47,12 +58,13 @@ func New(address string) *Client {
 func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 
 // Error is an answer the spec does not declare for the operation (for
-// example a 400 for an invalid request, a 401 or a 501); its Problem
-// method decodes the server's application/problem+json body.
+// example a 400 for an invalid request, a 401 or a 501), with the
+// operation, the status and the body; its Problem method decodes the
+// server's application/problem+json body.
 type Error = httpapi.ClientError
 
-func (c *Client) do(req *http.Request) (*http.Response, error) {
-	return httpapi.Do(c.HTTP, c.Edit, req)
+func (c *Client) do(op string, req *http.Request) (*http.Response, error) {
+	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes})
 }
 
 // CreateItem calls POST /items: Creates an item.
@@ -73,7 +85,7 @@ func (c *Client) CreateItem(ctx context.Context, req samples.CreateItemRequest) 
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	res, err := c.do(hr)
+	res, err := c.do("CreateItem", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +113,7 @@ func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (sampl
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(hr)
+	res, err := c.do("GetItem", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +151,7 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(hr)
+	res, err := c.do("ListItems", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -156,31 +168,6 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	}
 }
 
-// Live calls GET /live: Liveness probe.
-func (c *Client) Live(ctx context.Context, req samples.LiveRequest) (samples.LiveResponse, error) {
-	path := "/live"
-	var body io.Reader
-	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.do(hr)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	switch {
-	case res.StatusCode == 200:
-		v := samples.Live200JSONResponse{Header: res.Header}
-		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
-			return nil, fmt.Errorf("decode the 200 answer of Live: %w", err)
-		}
-		return v, nil
-	default:
-		return nil, httpapi.Unexpected("Live", res)
-	}
-}
-
 // Ping calls GET /ping: Answers pong; a cheap end-to-end check through the ingress.
 func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.PingResponse, error) {
 	path := "/ping"
@@ -189,7 +176,7 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(hr)
+	res, err := c.do("Ping", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -203,33 +190,5 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("Ping", res)
-	}
-}
-
-// Ready calls GET /ready: Readiness probe.
-func (c *Client) Ready(ctx context.Context, req samples.ReadyRequest) (samples.ReadyResponse, error) {
-	path := "/ready"
-	var body io.Reader
-	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.do(hr)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	switch {
-	case res.StatusCode == 200:
-		v := samples.Ready200JSONResponse{Header: res.Header}
-		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
-			return nil, fmt.Errorf("decode the 200 answer of Ready: %w", err)
-		}
-		return v, nil
-	case res.StatusCode == 503:
-		v := samples.Ready503Response{Header: res.Header}
-		return v, nil
-	default:
-		return nil, httpapi.Unexpected("Ready", res)
 	}
 }

@@ -34,7 +34,7 @@ func (v AddDocument200TextResponse) answerAddDocument() httpapi.Response {
 
 func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "AddDocument")
-	ctx, ok := h.srv.Authenticate(w, r, securityAddDocument)
+	ctx, ok := h.srv.Authenticate(w, r, "AddDocument", securityAddDocument)
 	if !ok {
 		return
 	}
@@ -79,7 +79,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "AddDocument", resp.answerAddDocument())
 }
 
-var securityAddDocument = [][]string{{"bearer"}}
+var securityAddDocument = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // bodyFieldsAddDocument says how each form field of the body is read.
 var bodyFieldsAddDocument = map[string]string{"file": "string", "title": "string"}
@@ -146,7 +146,7 @@ func (v AddNote200TextResponse) answerAddNote() httpapi.Response {
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "AddNote")
-	ctx, ok := h.srv.Authenticate(w, r, securityAddNote)
+	ctx, ok := h.srv.Authenticate(w, r, "AddNote", securityAddNote)
 	if !ok {
 		return
 	}
@@ -180,7 +180,7 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "AddNote", resp.answerAddNote())
 }
 
-var securityAddNote = [][]string{{"bearer"}}
+var securityAddNote = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // CreatePetRequest is the decoded, validated request of POST /pets.
 type CreatePetRequest struct {
@@ -256,7 +256,7 @@ func (v DeletePet204Response) answerDeletePet() httpapi.Response {
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "DeletePet")
-	ctx, ok := h.srv.Authenticate(w, r, securityDeletePet)
+	ctx, ok := h.srv.Authenticate(w, r, "DeletePet", securityDeletePet)
 	if !ok {
 		return
 	}
@@ -288,7 +288,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "DeletePet", resp.answerDeletePet())
 }
 
-var securityDeletePet = [][]string{{"bearer"}}
+var securityDeletePet = [][]httpapi.Requirement{{{Scheme: "oauth", Scopes: []string{"pets:write"}}}}
 
 // GetPetRequest is the decoded, validated request of GET /pets/{petId}.
 type GetPetRequest struct {
@@ -321,7 +321,7 @@ func (v GetPet404Response) answerGetPet() httpapi.Response {
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "GetPet")
-	ctx, ok := h.srv.Authenticate(w, r, securityGetPet)
+	ctx, ok := h.srv.Authenticate(w, r, "GetPet", securityGetPet)
 	if !ok {
 		return
 	}
@@ -349,7 +349,7 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "GetPet", resp.answerGetPet())
 }
 
-var securityGetPet = [][]string{{"bearer"}}
+var securityGetPet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // ListPetsRequest is the decoded, validated request of GET /pets.
 type ListPetsRequest struct {
@@ -475,7 +475,7 @@ func (v UpdatePet412Response) answerUpdatePet() httpapi.Response {
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "UpdatePet")
-	ctx, ok := h.srv.Authenticate(w, r, securityUpdatePet)
+	ctx, ok := h.srv.Authenticate(w, r, "UpdatePet", securityUpdatePet)
 	if !ok {
 		return
 	}
@@ -521,7 +521,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "UpdatePet", resp.answerUpdatePet())
 }
 
-var securityUpdatePet = [][]string{{"bearer"}}
+var securityUpdatePet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // UploadPhotoRequest is the decoded, validated request of PUT /pets/{petId}/photo.{ext}.
 type UploadPhotoRequest struct {
@@ -546,7 +546,7 @@ func (v UploadPhoto204Response) answerUploadPhoto() httpapi.Response {
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "UploadPhoto")
-	ctx, ok := h.srv.Authenticate(w, r, securityUploadPhoto)
+	ctx, ok := h.srv.Authenticate(w, r, "UploadPhoto", securityUploadPhoto)
 	if !ok {
 		return
 	}
@@ -593,7 +593,7 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "UploadPhoto", resp.answerUploadPhoto())
 }
 
-var securityUploadPhoto = [][]string{{"bearer"}}
+var securityUploadPhoto = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 var segmentsUploadPhoto = regexp.MustCompile("^/api/pets/([^/]+)/photo\\.([^/]+?)$")
 

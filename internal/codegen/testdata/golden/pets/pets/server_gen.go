@@ -15,12 +15,14 @@ const BasePath = "/api"
 // Security schemes of the spec, as named in Credentials.Scheme.
 const (
 	SchemeBearer = "bearer" // http bearer
+	SchemeOauth  = "oauth"  // oauth2
 )
 
 // securitySchemes say where a request carries the credentials of each
 // scheme.
 var securitySchemes = []httpapi.SecurityScheme{
 	{Name: "bearer", Type: "http", Scheme: "bearer"},
+	{Name: "oauth", Type: "oauth2"},
 }
 
 type handler struct {

@@ -18,18 +18,29 @@ import (
 	"strings"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
+
+	pets "example.com/solution/applications/pets/backend/pets"
 )
 
-import pets "example.com/solution/applications/pets/backend/pets"
-
-// Client calls the pets API at BaseURL.
+// Client calls the pets API at BaseURL. Its zero settings are the
+// runtime's defaults (httpapi.Call): a shared client with bounded waits
+// and pooled connections, idempotent calls retried on connection failures
+// and 502, 503 and 504, answers read up to 16 MiB.
 type Client struct {
-	BaseURL string       // scheme, host and base path, e.g. http://pets.ns:80/api
-	HTTP    *http.Client // nil means http.DefaultClient
+	BaseURL string // scheme, host and base path, e.g. http://pets.ns:80/api
+	// HTTP sends the requests; nil means a client shared by generated
+	// clients, with httpapi.NewTransport's transport.
+	HTTP *http.Client
 	// Edit, when set, changes each request before it is sent (credentials,
 	// tracing headers). The request ID of the context (httpapi.RequestID)
 	// is sent as X-Request-ID already.
 	Edit func(*http.Request) error
+	// Retry says how idempotent calls are retried; Attempts: 1 turns
+	// retries off.
+	Retry httpapi.Retry
+	// MaxResponseBytes bounds the body read from an answer: 0 means 16
+	// MiB, a negative value no bound.
+	MaxResponseBytes int64
 }
 
 // Addresser is what ForApp needs: the runtime's *runtime.App provides it.
@@ -47,12 +58,13 @@ func New(address string) *Client {
 func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 
 // Error is an answer the spec does not declare for the operation (for
-// example a 400 for an invalid request, a 401 or a 501); its Problem
-// method decodes the server's application/problem+json body.
+// example a 400 for an invalid request, a 401 or a 501), with the
+// operation, the status and the body; its Problem method decodes the
+// server's application/problem+json body.
 type Error = httpapi.ClientError
 
-func (c *Client) do(req *http.Request) (*http.Response, error) {
-	return httpapi.Do(c.HTTP, c.Edit, req)
+func (c *Client) do(op string, req *http.Request) (*http.Response, error) {
+	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes})
 }
 
 // AddDocument calls POST /pets/{petId}/documents
@@ -74,7 +86,7 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	if body != nil {
 		hr.Header.Set("Content-Type", contentType)
 	}
-	res, err := c.do(hr)
+	res, err := c.do("AddDocument", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +117,7 @@ func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.Add
 	if body != nil {
 		hr.Header.Set("Content-Type", "text/plain")
 	}
-	res, err := c.do(hr)
+	res, err := c.do("AddNote", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +154,7 @@ func (c *Client) CreatePet(ctx context.Context, req pets.CreatePetRequest) (pets
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	res, err := c.do(hr)
+	res, err := c.do("CreatePet", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +188,7 @@ func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets
 	if req.Session != nil {
 		hr.AddCookie(&http.Cookie{Name: "session", Value: httpapi.FormatParam(*req.Session)})
 	}
-	res, err := c.do(hr)
+	res, err := c.do("DeletePet", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +210,7 @@ func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPe
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(hr)
+	res, err := c.do("GetPet", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +254,7 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 	if req.XRequestID != nil {
 		hr.Header.Set("X-Request-ID", httpapi.FormatParam(*req.XRequestID))
 	}
-	res, err := c.do(hr)
+	res, err := c.do("ListPets", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +294,7 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 		hr.Header.Set("Content-Type", "application/json")
 	}
 	hr.Header.Set("If-Match", httpapi.FormatParam(req.IfMatch))
-	res, err := c.do(hr)
+	res, err := c.do("UpdatePet", hr)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +326,7 @@ func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/octet-stream")
 	}
-	res, err := c.do(hr)
+	res, err := c.do("UploadPhoto", hr)
 	if err != nil {
 		return nil, err
 	}
