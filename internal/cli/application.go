@@ -62,5 +62,6 @@ wired to the harness runtime (copied to libraries/harness-runtime).`,
 	}
 	cmd.Flags().StringArrayVarP(&app.Templates, "template", "t", nil, "template to merge, in order (repeatable); base is always first")
 	cmd.Flags().StringVar(&app.Root, "root", ".", "the solution's root folder, holding applications/")
+	cmd.Flags().StringVar(&app.OpenAPI, "openapi", "", "start from this OpenAPI file: it becomes api/openapi.yaml, and the service is scaffolded for it (with -t go-server)")
 	return cmd
 }

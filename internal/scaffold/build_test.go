@@ -23,13 +23,28 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 	if err := os.Mkdir(root, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// pets starts from an existing spec (--openapi): its service is
+	// scaffolded for that spec, and must build and vet like the others.
+	petsSpec, err := filepath.Abs("../generate/testdata/pets/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range []struct {
-		name string
-		tpls []string
-	}{{"demo", []string{"go-server", "db-postgres"}}, {"my-api", []string{"go-server"}}} {
-		if _, err := (&scaffold.Application{Root: root, Name: a.name, Templates: a.tpls, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
+		name, spec string
+		tpls       []string
+	}{{"demo", "", []string{"go-server", "db-postgres"}}, {"my-api", "", []string{"go-server"}}, {"pets", petsSpec, []string{"go-server"}}} {
+		if _, err := (&scaffold.Application{Root: root, Name: a.name, Templates: a.tpls, OpenAPI: a.spec, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
 			t.Fatalf("%s: %v", a.name, err)
 		}
+	}
+	spec, _ := os.ReadFile(petsSpec)
+	got, err := os.ReadFile(filepath.Join(root, "applications", "pets", "api", "openapi.yaml"))
+	if err != nil || string(got) != string(spec) {
+		t.Errorf("--openapi: api/openapi.yaml is not the given spec (%v)", err)
+	}
+	service, _ := os.ReadFile(filepath.Join(root, "applications", "pets", "backend", "service", "service.go"))
+	if !strings.Contains(string(service), "func (s *Service) AddNote(") || strings.Contains(string(service), "CreateItem") {
+		t.Errorf("--openapi: the service is not the spec's:\n%s", service)
 	}
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "./..."}} {
 		cmd := exec.Command("go", args...)
@@ -118,4 +133,32 @@ func joinContinued(s string) []string {
 		cur = ""
 	}
 	return out
+}
+
+// TestOpenAPIBadInput: --openapi without a Go server, with a missing file,
+// or with a spec that does not load is an error naming it, and nothing is
+// written.
+func TestOpenAPIBadInput(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: body\n      responses:\n        '200':\n          description: ok\n"), 0o644)
+	for _, tc := range []struct {
+		name, spec string
+		tpls       []string
+		want       string
+	}{
+		{"no server", bad, []string{"webapp"}, "have no Go server to serve it: add -t go-server"},
+		{"missing", filepath.Join(t.TempDir(), "none.yaml"), []string{"go-server"}, "--openapi: open "},
+		{"invalid", bad, []string{"go-server"}, "applications/x/api/openapi.yaml:10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			_, err := (&scaffold.Application{Root: root, Name: "x", Templates: tc.tpls, OpenAPI: tc.spec, Generator: generate.Scaffolder{}}).Run(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+			if _, err := os.Stat(filepath.Join(root, "applications", "x")); err == nil {
+				t.Error("the application was written")
+			}
+		})
+	}
 }

@@ -43,8 +43,18 @@ type Application struct {
 	Root      string   // the solution's root, holding applications/
 	Name      string   // the application's name
 	Templates []string // requested templates; base is always first
+	// OpenAPI, when set, is the application's API: this file becomes
+	// api/openapi.yaml in place of the template's, and the user-owned
+	// service is scaffolded for it rather than taken from the template.
+	OpenAPI   string
 	Generator Generator
 }
+
+// specFile is where a template puts the application's API, and
+// serviceFiles the user-owned code a template writes for its own API.
+const specFile = "api/openapi.yaml"
+
+var serviceFiles = []string{"backend/service/service.go", "backend/service/service_test.go"}
 
 // Result tells what Run created.
 type Result struct {
@@ -112,6 +122,21 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 	files, err := Render(tpls, data)
 	if err != nil {
 		return nil, err
+	}
+	if a.OpenAPI != "" {
+		if !data.HasAPI || !data.HasGo {
+			return nil, fmt.Errorf("--openapi %s: the templates %s have no Go server to serve it: add -t go-server", a.OpenAPI, strings.Join(data.Templates, ", "))
+		}
+		spec, err := os.ReadFile(a.OpenAPI)
+		if err != nil {
+			return nil, fmt.Errorf("--openapi: %w", err)
+		}
+		files.Put(specFile, spec, 0o644)
+		// The template's service implements the template's API; the
+		// generator scaffolds one for this spec instead.
+		for _, f := range serviceFiles {
+			files.Delete(f)
+		}
 	}
 	manifest, err := yaml.Marshal(map[string]any{"app-name": a.Name, "version": ManifestVersion, "inferred": false, "templates": data.Templates})
 	if err != nil {
