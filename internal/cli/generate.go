@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -90,6 +91,11 @@ and exits 1 when any would: the drift check for a solution's CI.`,
 				fmt.Fprintf(out, "deleted %s\n", f)
 			}
 			fmt.Fprintf(out, "Generated %d application(s): %d file(s) written, %d deleted.\n", len(res.Apps), len(res.Written), len(res.Deleted))
+			if len(res.Broken) > 0 {
+				// The generated code is right and written; the user's no
+				// longer fits it, which only the user can mend.
+				return &ExitError{Code: ExitUser, Err: fmt.Errorf("%s", strings.Join(res.Broken, "\n"))}
+			}
 			return nil
 		},
 	}

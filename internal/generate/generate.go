@@ -55,6 +55,10 @@ type Result struct {
 	Deleted    []string // generated files no longer produced
 	Scaffolded []string // user-owned files created
 	Skipped    []string // applications not made for Go, each "applications/NAME: why"
+	// Broken says, for each application whose generated code changed and
+	// whose own code no longer compiles against it, what fails and what to
+	// do.
+	Broken []string
 }
 
 // Changed reports whether anything was (or would be) written or deleted.
@@ -104,6 +108,11 @@ func (g *Generate) Run(ctx context.Context) (*Result, error) {
 	for _, p := range plans {
 		if err := p.write(); err != nil {
 			return nil, err
+		}
+		if p.replaced && g.Servers {
+			if msg := userCodeBreaks(ctx, root, p.appDir); msg != "" {
+				res.Broken = append(res.Broken, msg)
+			}
 		}
 	}
 	return res, nil
@@ -208,6 +217,9 @@ type plan struct {
 	// Filled by diff.
 	writes  map[string][]byte // absolute path -> content
 	deletes []string          // absolute paths
+	// replaced: generated code that was there before changes, so the
+	// user's code, written against the old, may no longer compile.
+	replaced bool
 }
 
 func planApp(ctx context.Context, root, app string, servers, clients bool) (*plan, error) {
@@ -373,6 +385,7 @@ func (p *plan) diff(res *Result) {
 			}
 			p.writes[abs] = all[n]
 			res.Written = append(res.Written, rel(abs))
+			p.replaced = p.replaced || old != nil
 		}
 		for _, n := range old {
 			if _, ok := all[n]; ok {
@@ -382,6 +395,7 @@ func (p *plan) diff(res *Result) {
 			if _, err := os.Lstat(abs); err == nil {
 				p.deletes = append(p.deletes, abs)
 				res.Deleted = append(res.Deleted, rel(abs))
+				p.replaced = true
 			}
 		}
 	}
