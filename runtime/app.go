@@ -68,6 +68,15 @@ func (a *App) compute() {
 		a.publicAddress = scheme + host
 	}
 	a.database = a.computeDatabase()
+	if o := a.cfg.over[a.key]; o != nil {
+		if o.service != "" {
+			a.serviceAddress = o.service
+		}
+		if o.public != "" {
+			a.publicAddress = o.public
+		}
+		o.applyDatabase(&a.database)
+	}
 }
 
 // address is how this process reaches a Service: by its in-cluster DNS name,
@@ -106,7 +115,7 @@ func (a *App) DeploymentPort() int { return a.deploymentPort }
 
 // ServiceAddress is where other services reach the application:
 // http://SERVICE.NAMESPACE:PORT in the cluster, http://localhost:PORT from
-// the developer's machine (see Local).
+// the developer's machine (see Local), or what Options.Addresses says.
 func (a *App) ServiceAddress() string { return a.serviceAddress }
 
 // PublicAddress is the application's address through the Ingress:

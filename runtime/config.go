@@ -14,7 +14,9 @@
 // /opt/cloudharness/resources/allvalues.yaml (CH_VALUES_PATH overrides), the
 // application's name in CH_CURRENT_APP_NAME, each secret as a file
 // /opt/cloudharness/resources/secrets/APP/NAME (CH_SECRETS_PATH overrides the
-// folder).
+// folder). Outside a cluster, a file of Addresses (CH_ADDRESSES_PATH) tells
+// where each application runs instead: harness run and the compose file
+// harness writes set it.
 package runtime
 
 import (
@@ -83,6 +85,10 @@ type Options struct {
 	CurrentApp string
 	// Location decides the addresses (Detect by default).
 	Location Location
+	// Addresses replaces the addresses of some applications, by name
+	// (their folder's), whatever the Location. Nil: those of the file
+	// $CH_ADDRESSES_PATH names, when set.
+	Addresses map[string]Addresses
 	// Getenv reads the environment (os.Getenv by default); tests replace it.
 	Getenv func(string) string
 }
@@ -117,6 +123,7 @@ type Config struct {
 	byName  map[string]*App // by values key, by name, by name with `_` and `-` swapped
 	raw     []byte          // the whole document as JSON, for Decode
 	opts    Options
+	over    map[string]*override // Options.Addresses, by application key
 	source  string
 	format  string // "json" (the fast path) or "yaml"
 	current *App
@@ -195,7 +202,27 @@ func parse(data []byte, name string, opts Options) (*Config, error) {
 			return nil, err
 		}
 	}
+	addrs, source := c.opts.Addresses, "Options.Addresses"
+	if addrs == nil {
+		if path := c.opts.Getenv(EnvAddressesPath); path != "" {
+			var err error
+			if addrs, err = LoadAddresses(path); err != nil {
+				return nil, fmt.Errorf("%s: %w", EnvAddressesPath, err)
+			}
+			source = path
+		}
+	}
 	c.index()
+	if len(addrs) > 0 {
+		over, err := c.overrides(addrs, source)
+		if err != nil {
+			return nil, err
+		}
+		c.over = over
+		for _, a := range c.apps {
+			a.compute()
+		}
+	}
 	return c, nil
 }
 

@@ -40,6 +40,9 @@ type Database struct {
 	Password string
 	// Name is the database to use: postgres's initialdb; empty otherwise.
 	Name string
+	// Params are further connection parameters as a URL query
+	// (sslmode=disable), from an Addresses override's URL; usually empty.
+	Params string
 }
 
 func (a *App) computeDatabase() Database {
@@ -108,14 +111,20 @@ func (a *App) Database() (*Database, error) {
 //	postgres://HOST:5432/DB?user=USER&password=PASS
 //	mongodb://USER:PASS@HOST:27017/
 //	bolt://HOST:7687/   (neo4j drivers take the credentials apart)
+//
+// Params, when set, follow the query of postgres and mongo URLs.
 func (d *Database) ConnectionString() string {
 	hostPort := net.JoinHostPort(d.Host, strconv.Itoa(d.Port))
 	switch d.Type {
 	case values.Postgres:
-		return "postgres://" + hostPort + "/" + url.PathEscape(d.Name) +
+		s := "postgres://" + hostPort + "/" + url.PathEscape(d.Name) +
 			"?user=" + url.QueryEscape(d.User) + "&password=" + url.QueryEscape(d.Password)
+		if d.Params != "" {
+			s += "&" + d.Params
+		}
+		return s
 	case values.Mongo:
-		u := url.URL{Scheme: "mongodb", User: url.UserPassword(d.User, d.Password), Host: hostPort, Path: "/"}
+		u := url.URL{Scheme: "mongodb", User: url.UserPassword(d.User, d.Password), Host: hostPort, Path: "/", RawQuery: d.Params}
 		return u.String()
 	case values.Neo4j:
 		return "bolt://" + hostPort + "/"

@@ -111,6 +111,40 @@ func ExampleApp_Values() {
 	// hello 20 [a b]
 }
 
+// Outside the cluster, harness run and the compose file give each
+// application's real addresses, which replace the computed ones.
+func ExampleOptions_addresses() {
+	cfg, err := runtime.LoadWith("testdata/allvalues.json", runtime.Options{
+		SecretsPath: "testdata/secrets",
+		// harness run writes these to a file and sets CH_ADDRESSES_PATH.
+		Addresses: map[string]runtime.Addresses{
+			"samples": {
+				Service:  "http://127.0.0.1:8001",
+				Public:   "http://127.0.0.1:8001",
+				Database: "postgres://127.0.0.1:5433",
+			},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app, err := cfg.App("samples")
+	if err != nil {
+		log.Fatal(err)
+	}
+	db, err := app.Database()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(app.ServiceAddress())
+	fmt.Println(app.PublicAddress())
+	fmt.Println(db.ConnectionString())
+	// Output:
+	// http://127.0.0.1:8001
+	// http://127.0.0.1:8001
+	// postgres://127.0.0.1:5433/samples?user=samples&password=s3cret
+}
+
 // Secrets are files, one per secret; a missing one is an error naming the
 // application and the secret.
 func ExampleApp_Secret() {

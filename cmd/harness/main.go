@@ -1,5 +1,5 @@
 // Command harness is the umbrella CLI: application, generate, deployment,
-// build, version and completion.
+// build, run, version and completion.
 package main
 
 import (
@@ -8,8 +8,9 @@ import (
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/cli/buildcmd"
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
+	"github.com/harness-sh/harness/internal/cli/runcmd"
 )
 
 func main() {
-	os.Exit(cli.Execute(cli.NewRootCmd(deploycmd.New(), buildcmd.New()), os.Args[1:], cli.StdStreams()))
+	os.Exit(cli.Execute(cli.NewRootCmd(deploycmd.New(), buildcmd.New(), runcmd.New()), os.Args[1:], cli.StdStreams()))
 }

@@ -44,6 +44,7 @@ type Deployment struct {
 	SkipLint       bool     // leave out Helm's linter (benchmarks of the other stages)
 	Strict         bool     // --strict: any warning is an error (for CI)
 	Pin            bool     // --pin: name built images by the digests of the last harness build (OUT/images.json)
+	DockerCompose  bool     // --docker-compose: write OUT/docker-compose.yaml and OUT/compose/ instead of the chart
 
 	Out, Err io.Writer // where hints and warnings go; nil: discarded
 }
@@ -89,6 +90,9 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("root %s: not a directory", r)
 		}
 	}
+	if d.DockerCompose && d.Deploy {
+		return nil, fmt.Errorf("--deploy installs the Helm chart: not with --docker-compose (run docker compose up)")
+	}
 	if d.LocalIP != "" && net.ParseIP(d.LocalIP) == nil {
 		return nil, fmt.Errorf("--local-ip %s: not an IP address", d.LocalIP)
 	}
@@ -121,9 +125,12 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 	if !d.DryRun {
 		// A run killed while writing leaves its staging folder, or the
 		// previous chart it was about to replace, beside OUT/helm.
-		patterns := []string{".harness-helm-*"}
+		patterns := []string{".harness-helm-*", ".harness-compose-*"}
 		if _, err := os.Stat(filepath.Join(output, "helm")); err == nil {
 			patterns = append(patterns, "helm.old-*")
+		}
+		if _, err := os.Stat(filepath.Join(output, ComposeDir)); err == nil {
+			patterns = append(patterns, ComposeDir+".old-*")
 		}
 		removed, err := fileset.RemoveStale(output, patterns...)
 		if err != nil {
@@ -158,6 +165,10 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 	var hints strings.Builder
 	printHints(&hints, s)
 	images := s.deployedImages()
+	var local localInput
+	if d.DockerCompose {
+		local = s.localInput()
+	}
 	s.dropTrees()
 
 	checker, err := helmcheck.New(s.namespace, d.release(s))
@@ -182,6 +193,10 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		return res, fmt.Errorf("--strict: warnings are errors:\n%s", strings.Join(res.Warnings, "\n"))
 	}
 
+	if d.DockerCompose {
+		// The chart has been checked; the compose file is made of it.
+		return res, d.writeCompose(ctx, output, local, stage, checker, check.Manifests)
+	}
 	dest := filepath.Join(output, "helm")
 	res.Chart = dest
 	if d.DryRun {

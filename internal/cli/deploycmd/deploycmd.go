@@ -30,6 +30,11 @@ linter (strict), a render, every object decoded strictly into its Kubernetes
 type, and the "restricted" Pod Security Standard. The chart goes to OUT/helm
 (default ./deployment/helm); on any error the previous chart stays as it was.
 
+With --docker-compose, the checked chart is translated into OUT/docker-compose.yaml
+and what it mounts (OUT/compose/): a service per workload with the environment,
+values and secrets its pod gets, the automatic databases with health checks, and
+depends_on following harness.dependencies. OUT/helm is left as it is.
+
 CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 		Example: `  # the chart of the solution in the current folder
   harness-deployment
@@ -40,10 +45,12 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
   # check everything, write nothing
   harness-deployment --dry-run
   # build, then install or upgrade into the current kubeconfig context
-  harness-deployment -n shop --deploy`,
+  harness-deployment -n shop --deploy
+  # a compose file of the same solution, for docker compose up
+  harness-deployment --docker-compose`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f := cmd.Flags().Lookup("docker-compose"); f != nil && f.Changed {
-				return cli.Usagef("--docker-compose is not supported by harness: it builds Helm charts only")
+			if d.DockerCompose && d.Deploy {
+				return cli.Usagef("--deploy installs the Helm chart: not with --docker-compose (run docker compose up)")
 			}
 			d.Roots = args
 			d.Envs = deploy.ParseEnvs(env)
@@ -89,7 +96,7 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.StringVar(&ciKind, "ci", "", "also write the solution's CI workflow: github (.github/workflows/harness.yaml)")
 	f.BoolVar(&d.Pin, "pin", false, "name each built image by the digest the last harness build pushed (OUTPUT/images.json)")
 	f.BoolVar(&d.DryRun, "dry-run", false, "check everything and print the plan; write and deploy nothing")
-	f.Bool("docker-compose", false, "not supported: harness builds Helm charts")
+	f.BoolVar(&d.DockerCompose, "docker-compose", false, "write OUTPUT/docker-compose.yaml (and OUTPUT/compose/) for the solution instead of the chart")
 	f.BoolP("no-cd", "N", false, "accepted for CloudHarness compatibility; harness writes no CI/CD files")
 	_ = f.MarkHidden("no-cd")
 	return cmd
