@@ -13,8 +13,9 @@ if [ -n "$unformatted" ]; then
 fi
 
 step "tools"
-# buildah builds the images harness does not compile itself (internal/build).
-bash scripts/packages.sh buildah
+# buildah builds the images harness does not compile itself (internal/build);
+# PostgreSQL's server is the throwaway database of harness run (internal/run).
+bash scripts/packages.sh buildah postgresql
 # The real helm binary, pinned, for the tests that check charts with it.
 HARNESS_HELM="$(bash scripts/helm.sh)"
 export HARNESS_HELM
