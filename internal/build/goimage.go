@@ -86,10 +86,12 @@ func (b *Build) goImage(ctx context.Context, img deploy.Image, platforms []v1.Pl
 // compile builds the command in dir for Linux on platform p: static
 // (CGO_ENABLED=0), without paths of this machine (-trimpath) nor build IDs
 // or VCS stamps, so that the same sources give the same binary anywhere.
+// The module files are read-only: a build that rewrote go.mod or go.sum
+// would change the content hash the chart names the image by.
 func compile(ctx context.Context, dir, out string, p v1.Platform) error {
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+p.Architecture, "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+p.Architecture, "GOFLAGS=-mod=readonly")
 	if p.Architecture == "arm" && p.Variant != "" {
 		cmd.Env = append(cmd.Env, "GOARM="+strings.TrimPrefix(p.Variant, "v"))
 	}

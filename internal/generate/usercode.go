@@ -26,7 +26,7 @@ func userCodeBreaks(ctx context.Context, root, appDir string) string {
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "./...")
 	cmd.Dir = backend
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err == nil || ctx.Err() != nil {
