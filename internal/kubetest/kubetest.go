@@ -70,7 +70,8 @@ type Cluster struct {
 	// Node names the cluster's node; empty without one.
 	Node string
 
-	ns *netns // the node's network namespace; nil without a node
+	ns  *netns // the node's network namespace; nil without a node
+	dir string // the node's folder, removed when it stops; empty without a node
 }
 
 // Start runs etcd and kube-apiserver for the test and returns when the API

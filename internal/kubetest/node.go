@@ -297,7 +297,7 @@ func (n *node) start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Registry, c.Node, c.ns = n.registry.addr, nodeName, n.ns
+	c.Registry, c.Node, c.ns, c.dir = n.registry.addr, nodeName, n.ns, n.dir
 	if n.cs, err = kubernetes.NewForConfig(c.Config); err != nil {
 		return nil, err
 	}
