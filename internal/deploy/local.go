@@ -321,16 +321,7 @@ type localInput struct {
 // RenderLocal renders the chart of the solution, without checking or writing it,
 // and translates it for running without Kubernetes (harness run).
 func (d *Deployment) RenderLocal(ctx context.Context) (*Local, error) {
-	roots := d.Roots
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	for _, r := range roots {
-		if st, err := os.Stat(r); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("root %s: not a directory", r)
-		}
-	}
-	s, err := d.collect(ctx, roots)
+	s, err := d.collectRoots(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -52,16 +52,7 @@ type App struct {
 // Plan collects the solution as a deployment would (after -i and -ex) and
 // writes nothing.
 func (d *Deployment) Plan(ctx context.Context) (*Plan, error) {
-	roots := d.Roots
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	for _, r := range roots {
-		if st, err := os.Stat(r); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("root %s: not a directory", r)
-		}
-	}
-	s, err := d.collect(ctx, roots)
+	s, err := d.collectRoots(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -142,4 +133,19 @@ func buildOrder(images map[string]*Image, want []string) ([]string, error) {
 		}
 	}
 	return order, nil
+}
+
+// collectRoots collects the solution of d's roots (default ".") without
+// writing anything: what the build plan and the local rendering start from.
+func (d *Deployment) collectRoots(ctx context.Context) (*solution, error) {
+	roots := d.Roots
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	for _, r := range roots {
+		if st, err := os.Stat(r); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("root %s: not a directory", r)
+		}
+	}
+	return d.collect(ctx, roots)
 }
