@@ -72,45 +72,26 @@ func (e *engine) build(ctx context.Context, img deploy.Image, built map[string]s
 		insecure = r.Context().Registry.Scheme() == "http"
 	}
 	target := dest.engineTarget(img.Ref)
-	var steps [][]string
-	switch e.name {
-	case "docker":
+	if e.name == "docker" {
 		if strings.HasPrefix(target, "oci:") {
 			return "", fmt.Errorf("%s: docker cannot write into an OCI layout: push to a registry with -r, or use buildah or podman", img.Name)
 		}
-		meta := filepath.Join(tmp, "metadata.json")
-		steps = [][]string{append(append([]string{"buildx", "build", "--push", "--metadata-file", meta}, args...), img.Context)}
-		if err := e.run(ctx, img, log, steps[0]); err != nil {
-			return "", err
-		}
-		data, err := os.ReadFile(meta)
-		if err != nil {
-			return "", fmt.Errorf("%s: docker buildx left no metadata: %w", img.Name, err)
-		}
-		var m struct {
-			Digest string `json:"containerimage.digest"`
-		}
-		if err := json.Unmarshal(data, &m); err != nil || m.Digest == "" {
-			return "", fmt.Errorf("%s: docker buildx's metadata names no digest", img.Name)
-		}
-		return e.verify(ctx, img, m.Digest, dest)
-	default: // buildah and podman take the same arguments
-		verb := "bud"
-		if e.name == "podman" {
-			verb = "build"
-		}
-		push := []string{"push", "--digestfile", digestFile}
-		if insecure {
-			push = append(push, "--tls-verify=false")
-		}
-		if insecure {
-			// The bases come from the same registry as the image goes to.
-			args = append(args, "--tls-verify=false")
-		}
-		steps = [][]string{
-			append(append([]string{verb}, args...), img.Context),
-			append(push, img.Ref, target),
-		}
+		return e.buildx(ctx, img, args, tmp, dest, log)
+	}
+	// buildah and podman take the same arguments.
+	verb := "bud"
+	if e.name == "podman" {
+		verb = "build"
+	}
+	push := []string{"push", "--digestfile", digestFile}
+	if insecure {
+		// The bases come from the same registry as the image goes to.
+		args = append(args, "--tls-verify=false")
+		push = append(push, "--tls-verify=false")
+	}
+	steps := [][]string{
+		append(append([]string{verb}, args...), img.Context),
+		append(push, img.Ref, target),
 	}
 	for _, s := range steps {
 		if err := e.run(ctx, img, log, s); err != nil {
@@ -122,6 +103,26 @@ func (e *engine) build(ctx context.Context, img deploy.Image, built map[string]s
 		return "", fmt.Errorf("%s: %s push left no digest: %w", img.Name, e.name, err)
 	}
 	return e.verify(ctx, img, strings.TrimSpace(string(data)), dest)
+}
+
+// buildx builds and pushes img with docker buildx, which reports the
+// pushed digest in its metadata file rather than a digest file.
+func (e *engine) buildx(ctx context.Context, img deploy.Image, args []string, tmp string, dest destination, log io.Writer) (string, error) {
+	meta := filepath.Join(tmp, "metadata.json")
+	if err := e.run(ctx, img, log, append(append([]string{"buildx", "build", "--push", "--metadata-file", meta}, args...), img.Context)); err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		return "", fmt.Errorf("%s: docker buildx left no metadata: %w", img.Name, err)
+	}
+	var m struct {
+		Digest string `json:"containerimage.digest"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil || m.Digest == "" {
+		return "", fmt.Errorf("%s: docker buildx's metadata names no digest", img.Name)
+	}
+	return e.verify(ctx, img, m.Digest, dest)
 }
 
 // verify checks that dest serves digest under img's reference: an engine's
