@@ -71,8 +71,8 @@ func unwrap(n *yaml.Node) *yaml.Node {
 func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
 // spellNulls writes out the empty nulls of flow collections (`{a: }`) and
-// of keys (`? `), which yaml.v3 would encode as '' and so turn into empty
-// strings.
+// of keys (`? `), which yaml.v3 would encode as a quoted empty string and
+// so turn into a string.
 func spellNulls(n *yaml.Node, inFlow bool) {
 	if n.Kind == yaml.ScalarNode && inFlow && n.Value == "" && n.Tag == "!!null" {
 		n.Value = "null"
