@@ -1,8 +1,9 @@
 // Command pets serves the throughput benchmark's API (openapi.yaml: POST
 // /pets) with the harness-generated server in ./pets, on 127.0.0.1:$PORT,
 // so that any load tool can be pointed at it. bench/throughput.sh runs it
-// side by side with ./handwritten. Regenerate ./pets with
-// bench/pets/generate.sh after a codegen change.
+// side by side with ./handwritten. scripts/regenerate.sh regenerates ./pets
+// after a codegen change (internal/generate's TestRepositoryCodeCurrent
+// fails until then).
 package main
 
 import (

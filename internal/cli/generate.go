@@ -65,6 +65,12 @@ and exits 1 when any would: the drift check for a solution's CI.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
+			for _, w := range res.Warnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+			}
+			for _, n := range res.Notes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", n)
+			}
 			for _, app := range res.Skipped {
 				fmt.Fprintf(cmd.ErrOrStderr(), "note: skipped %s: not a Go application\n", app)
 			}

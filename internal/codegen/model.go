@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -29,7 +30,11 @@ type Model struct {
 	Schemes             []*Scheme
 	Patterns            []Pattern
 	Groups              []*RouteGroup // operations ServeMux cannot route apart, dispatched by generated code
+	GroupedOps          []*Op         // their operations, by GroupIndex
 	SpecJSON, SpecYAML  []byte
+	// Warnings are what the spec gets wrong that the code was generated
+	// past: the loader's (openapi.Spec.Warnings) and the builder's own.
+	Warnings openapi.Errors
 }
 
 // Pattern is a package-level regular expression.
@@ -49,6 +54,7 @@ type Op struct {
 	SegmentPattern string          // regexp for paths ServeMux cannot express, or ""
 	SegmentParams  []string        // the capture groups' parameter keys, in order
 	Grouped        bool            // routed by its RouteGroup's dispatcher, not by its own Route
+	GroupIndex     int             // its handler's index in the handler's grouped table
 	routeSegs      []string        // Route's path segments after the base path
 	reSegs         []string        // the regexp of each of those segments
 	pathRE         string          // the regexp of the whole path, and its parameters
@@ -100,8 +106,15 @@ type Param struct {
 	Explode  bool   // a query or cookie array comes as one value per item
 	Sep      string // what separates an array's items in one value (see Split)
 	Prefix   string // what starts a label (".") or matrix (";key=") path parameter
-	Wildcard string // ServeMux wildcard for path parameters
+	Wildcard string // ServeMux wildcard for path parameters: the spec's name, made an identifier
 	Deep     bool   // a deepObject query parameter: key[prop]=value fields into a struct
+	// Default is the Go literal of the spec's default for an optional
+	// parameter, which the request starts with (see Op.HasDefaults); ""
+	// when there is none that fits the type.
+	Default string
+	// ClientDefault is Default as the client package writes it (an enum's
+	// constant qualified by the server package).
+	ClientDefault string
 }
 
 // FormKinds is the Go map literal telling formJSON how to read the fields of
@@ -120,8 +133,46 @@ func (p *Param) InCookie() bool { return p.In == "cookie" }
 // matrix styles), query and cookie ones when not exploded.
 func (p *Param) Split() bool { return !p.Explode || p.In == "path" || p.In == "header" }
 
-// Pointer reports whether the request field is a pointer (optional scalar).
-func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray }
+// Pointer reports whether the request field is a pointer: an optional
+// scalar without a default.
+func (p *Param) Pointer() bool { return !p.Required && p.Ref.Kind != KArray && p.Default == "" }
+
+// HasDefaults reports whether a parameter has a default: the request type
+// then has a constructor, NewNameRequest, which the server starts from.
+func (o *Op) HasDefaults() bool {
+	for _, p := range o.Params {
+		if p.Default != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultFields are the fields of the request's constructor: each
+// defaulted parameter and its default.
+func (o *Op) DefaultFields() string {
+	var parts []string
+	for _, p := range o.Params {
+		if p.Default != "" {
+			parts = append(parts, p.Name+": "+p.Default)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// NewRequest is the name of the request's constructor.
+func (o *Op) NewRequest() string { return "New" + o.Name + "Request" }
+
+// StreamsResponse reports whether a response body is streamed (binary):
+// the client hands it over open, not read.
+func (o *Op) StreamsResponse() bool {
+	for _, r := range o.Responses {
+		if r.Kind == ContentBinary {
+			return true
+		}
+	}
+	return false
+}
 
 // ContentKind is how a body is read or written.
 type ContentKind string
@@ -189,7 +240,8 @@ func (b *Body) Go() string {
 	case b.Kind == ContentMultipart:
 		return "*multipart.Form"
 	}
-	return "[]byte"
+	// Binary: read as it comes (the server's is bounded by the body limit).
+	return "io.Reader"
 }
 
 // Checked reports whether a multipart body is validated against its schema.
@@ -308,7 +360,9 @@ func (r *Response) Go() string {
 	case ContentText:
 		return "string"
 	}
-	return "[]byte"
+	// Binary: streamed; the server closes it after sending, a client's
+	// caller when done reading.
+	return "io.ReadCloser"
 }
 
 // Scheme is a security scheme.
@@ -338,6 +392,8 @@ type builder struct {
 	typeReg  *registry
 	patterns map[string]string
 	errs     openapi.Errors
+	warns    openapi.Errors
+	pkg      string // the generated package's name
 }
 
 // Build computes the model of a loaded spec.
@@ -347,6 +403,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		types:    map[*openapi3.Schema]*Type{},
 		typeReg:  newRegistry(reservedNames...),
 		patterns: map[string]string{},
+		pkg:      names.GoPackage(app),
 	}
 	doc := spec.Doc
 	m := &Model{App: app, Package: names.GoPackage(app), Ident: names.GoIdent(app), ImportPath: importPath}
@@ -393,9 +450,17 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		return nil, err
 	}
 	m.Ops = ops
-	groups, errs := groupRoutes(spec, m.BasePath, ops)
+	groups, errs, warns := groupRoutes(spec, m.BasePath, ops)
 	m.Groups = groups
+	for _, g := range groups {
+		for _, op := range g.Ops {
+			op.GroupIndex = len(m.GroupedOps)
+			m.GroupedOps = append(m.GroupedOps, op)
+		}
+	}
 	b.errs = append(b.errs, errs...)
+	m.Warnings = append(append(append(m.Warnings, spec.Warnings...), b.warns...), warns...)
+	sort.SliceStable(m.Warnings, func(i, j int) bool { return m.Warnings[i].Line < m.Warnings[j].Line })
 	m.Types = b.named
 	setPointers(m.Types)
 	markDecoded(m.Ops)
@@ -412,7 +477,8 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 
 // reservedNames are the generated package's own exported names.
 var reservedNames = []string{"API", "Options", "Credentials", "Date", "ErrNotImplemented",
-	"StatusError", "NewHandler", "SpecJSON", "SpecYAML", "BasePath", "Handler"}
+	"StatusError", "NewHandler", "SpecJSON", "SpecYAML", "BasePath", "Handler", "Operations", "RawResponse",
+	"ErrForbidden"}
 
 func basePath(doc *openapi3.T) string {
 	if len(doc.Servers) == 0 || doc.Servers[0] == nil {
@@ -612,7 +678,7 @@ func (b *builder) extra(t *Type, s *openapi3.Schema, unit, ptr string) {
 // inline enums, objects and unions; a primitive, array or map otherwise.
 func (b *builder) ref(sr *openapi3.SchemaRef, hoist, unit, ptr string) *Ref {
 	if sr == nil || sr.Value == nil {
-		return &Ref{Kind: KAny}
+		return &Ref{Kind: KAny, Nullable: true} // no schema: any JSON value, null too
 	}
 	s := sr.Value
 	if t, ok := b.types[s]; ok {
@@ -649,7 +715,7 @@ func (b *builder) inline(s *openapi3.Schema, hoist, unit, ptr string) *Ref {
 	case len(s.AllOf) > 0 && allObjects(s):
 		return hoisted()
 	case multi:
-		return &Ref{Kind: KAny}
+		return &Ref{Kind: KAny, Nullable: null}
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number"):
 		return hoisted()
 	}
@@ -681,7 +747,7 @@ func (b *builder) inline(s *openapi3.Schema, hoist, unit, ptr string) *Ref {
 		b.checks(r, s)
 		return r
 	}
-	return &Ref{Kind: KAny}
+	return &Ref{Kind: KAny, Nullable: true} // no type: any JSON value, null too
 }
 
 func nonZero(u uint64) *uint64 {
@@ -800,12 +866,13 @@ func (b *builder) opName(opReg *registry, name string) string {
 		if i > 1 {
 			n += strconv.Itoa(i)
 		}
-		if opReg.taken[n] || b.typeReg.taken[n+"Request"] || b.typeReg.taken[n+"Response"] {
+		if opReg.taken[n] || b.typeReg.taken[n+"Request"] || b.typeReg.taken[n+"Response"] || b.typeReg.taken["New"+n+"Request"] {
 			continue
 		}
 		opReg.take(n)
 		b.typeReg.take(n + "Request")
 		b.typeReg.take(n + "Response")
+		b.typeReg.take("New" + n + "Request")
 		return n
 	}
 }
@@ -825,8 +892,7 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 			byKey[k] = pr.Value
 		}
 	}
-	reg := newRegistry("Body")
-	wild := 0
+	reg := newRegistry("Body", "Parts")
 	for _, k := range order {
 		p := byKey[k]
 		var r *Ref
@@ -866,12 +932,68 @@ func (b *builder) params(op *Op, pathLevel, opLevel openapi3.Parameters, ptr str
 			}
 		}
 		param := &Param{Name: reg.take(goName(p.Name)), Key: p.Name, In: p.In, Ref: r, Required: p.Required || p.In == "path", Explode: explode, Sep: sep, Prefix: prefix, Deep: deep}
-		if p.In == "path" {
-			param.Wildcard = "p" + strconv.Itoa(wild)
-			wild++
+		if !param.Required && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Default != nil {
+			param.Default = defaultLit(r, p.Schema.Value.Default)
+			param.ClientDefault = param.Default
+			if r.Kind == KNamed && r.Named.Kind == TEnum && param.Default != "" {
+				param.ClientDefault = b.pkg + "." + param.Default
+			}
 		}
 		op.Params = append(op.Params, param)
 	}
+}
+
+// defaultLit is the Go literal of a parameter's default value, or "" when
+// the value does not fit the parameter's type (or the type is not a plain
+// string, number, boolean or enum), which then stays a pointer.
+func defaultLit(r *Ref, v any) string {
+	prim, named := "", ""
+	switch {
+	case r.Kind == KPrim:
+		prim = r.Prim
+	case r.Kind == KNamed && r.Named.Kind == TAlias && r.Named.Alias.Kind == KPrim:
+		prim = r.Named.Alias.Prim
+	case r.Kind == KNamed && r.Named.Kind == TEnum:
+		prim, named = r.Named.EnumBase, r.Named.Name
+	default:
+		return ""
+	}
+	lit := ""
+	switch x := v.(type) {
+	case int:
+		return defaultLit(r, float64(x))
+	case int64:
+		return defaultLit(r, float64(x))
+	case string:
+		if prim == "string" {
+			lit = strconv.Quote(x)
+		}
+	case bool:
+		if prim == "bool" {
+			lit = strconv.FormatBool(x)
+		}
+	case float64:
+		switch prim {
+		case "int32", "int64":
+			if x == float64(int64(x)) {
+				lit = strconv.FormatInt(int64(x), 10)
+			}
+		case "float32", "float64":
+			lit = strconv.FormatFloat(x, 'g', -1, 64)
+			if !strings.ContainsAny(lit, ".e") {
+				lit += ".0"
+			}
+		}
+	}
+	if lit == "" || named == "" {
+		return lit
+	}
+	for _, ev := range r.Named.Values {
+		if ev.Lit == strings.TrimSuffix(lit, ".0") || ev.Lit == lit {
+			return ev.Name
+		}
+	}
+	return "" // not one of the enum's values
 }
 
 // paramRef reports whether a parameter's type can be parsed from strings:
@@ -891,8 +1013,11 @@ func paramRef(r *Ref) bool {
 var segWild = regexp.MustCompile(`\{([^}]+)\}`)
 
 // route computes the ServeMux pattern. A segment that is exactly {name}
-// becomes a wildcard; a segment mixing text and parameters ({name}.json)
-// becomes a wildcard matched against a regexp in the handler.
+// becomes a wildcard named after the parameter, so that middleware reading
+// r.PathValue or r.Pattern sees the spec's names; a segment mixing text and
+// parameters ({name}.json) becomes a wildcard matched against a regexp in
+// the handler. A parameter named twice in the path is read from its first
+// place (a warning says so).
 func (b *builder) route(m *Model, op *Op) {
 	byKey := map[string]*Param{}
 	for _, p := range op.Params {
@@ -904,10 +1029,17 @@ func (b *builder) route(m *Model, op *Op) {
 	var out []string
 	var re []string
 	mixed := false
+	wilds := newRegistry()
 	for i, seg := range segs {
 		if m := segWild.FindStringSubmatch(seg); m != nil && m[0] == seg {
 			if p := byKey[m[1]]; p != nil {
-				out = append(out, "{"+p.Wildcard+"}")
+				w := wilds.take(wildcardName(m[1]))
+				if p.Wildcard == "" {
+					p.Wildcard = w
+				} else {
+					b.warns = append(b.warns, b.spec.Locate("paths."+op.Path, "the path names the parameter %q twice; its first place is read, the others match any segment", m[1]))
+				}
+				out = append(out, "{"+w+"}")
 				re = append(re, "([^/]+)")
 				op.SegmentParams = append(op.SegmentParams, m[1])
 				continue
@@ -915,7 +1047,7 @@ func (b *builder) route(m *Model, op *Op) {
 		}
 		if strings.Contains(seg, "{") {
 			mixed = true
-			out = append(out, "{s"+strconv.Itoa(i)+"}")
+			out = append(out, "{"+wilds.take("_s"+strconv.Itoa(i))+"}")
 			var part strings.Builder
 			last := 0
 			for _, loc := range segWild.FindAllStringIndex(seg, -1) {
@@ -945,6 +1077,29 @@ func (b *builder) route(m *Model, op *Op) {
 	} else {
 		op.SegmentParams = nil
 	}
+}
+
+// wildcardName is a path parameter's name as a ServeMux wildcard, which
+// must be a Go identifier: other characters become _, and a leading digit
+// gets one before it.
+func wildcardName(key string) string {
+	var sb strings.Builder
+	for i, c := range key {
+		switch {
+		case c == '_' || unicode.IsLetter(c):
+		case unicode.IsDigit(c):
+			if i == 0 {
+				sb.WriteByte('_')
+			}
+		default:
+			c = '_'
+		}
+		sb.WriteRune(c)
+	}
+	if sb.Len() == 0 {
+		return "_"
+	}
+	return sb.String()
 }
 
 // escapeRoute keeps literal braces and $ of a path out of ServeMux's syntax.

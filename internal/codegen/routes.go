@@ -40,16 +40,18 @@ type group struct {
 // groupRoutes registers every operation's route on a throwaway ServeMux, the
 // way the generated server will. Operations whose routes conflict are
 // grouped under one covering pattern (which may in turn conflict and grow
-// the group); two routes that match exactly the same requests, or differ in
-// method or length, cannot be grouped and fail at generation with the
-// spec's file and line, not as a panic when the user's server starts.
-func groupRoutes(spec *openapi.Spec, base string, ops []*Op) ([]*RouteGroup, openapi.Errors) {
+// the group). Two routes that match exactly the same requests are grouped
+// too, the second never reached, with a warning at its line: the spec is
+// served as other generators serve it. Routes that cannot be grouped (of
+// other methods or lengths) fail at generation with the spec's file and
+// line, not as a panic when the user's server starts.
+func groupRoutes(spec *openapi.Spec, base string, ops []*Op) ([]*RouteGroup, openapi.Errors, openapi.Errors) {
 	groups := make([]*group, len(ops))
 	for i, op := range ops {
 		groups[i] = &group{ops: []*Op{op}, pattern: op.Route}
 	}
 	noop := func(http.ResponseWriter, *http.Request) {}
-	var errs openapi.Errors
+	var errs, warns openapi.Errors
 	for merged := true; merged; {
 		merged = false
 		mux := http.NewServeMux()
@@ -64,7 +66,11 @@ func groupRoutes(spec *openapi.Spec, base string, ops []*Op) ([]*RouteGroup, ope
 			if m := otherPattern.FindStringSubmatch(conflict); m != nil {
 				other = owner[m[1]]
 			}
-			if pattern, ok := cover(base, other, g); ok {
+			if pattern, shadowed, ok := cover(base, other, g); ok {
+				for _, op := range shadowed {
+					warns = append(warns, spec.Locate("paths."+op.Path+"."+strings.ToLower(op.Method),
+						"%s %s matches the same requests as another operation of the same method, which ServeMux cannot tell apart; the first in the dispatch order answers them", op.Method, op.Path))
+				}
 				other.ops = append(other.ops, g.ops...)
 				other.pattern = pattern
 				groups = append(groups[:i], groups[i+1:]...)
@@ -90,37 +96,38 @@ func groupRoutes(spec *openapi.Spec, base string, ops []*Op) ([]*RouteGroup, ope
 		}
 		out = append(out, &RouteGroup{Name: "dispatch" + g.ops[0].Name, Pattern: g.pattern, Ops: g.ops})
 	}
-	return out, errs
+	return out, errs, warns
 }
 
 // cover returns the pattern covering both groups' operations: their common
-// literal segments, a wildcard where they differ. Groups of different
-// methods or lengths, or operations whose paths have the same regexp (they
-// match the same requests), are not covered.
-func cover(base string, a, b *group) (string, bool) {
+// literal segments, a wildcard where they differ, and the operations of b
+// whose paths have the same regexp as another's (they match the same
+// requests). Groups of different methods or lengths are not covered.
+func cover(base string, a, b *group) (string, []*Op, bool) {
 	if a == nil {
-		return "", false
+		return "", nil, false
 	}
 	all := append(append([]*Op{}, a.ops...), b.ops...)
 	first := all[0]
 	segs := append([]string{}, first.routeSegs...)
 	shapes := map[string]bool{}
-	for _, op := range all {
+	var shadowed []*Op
+	for i, op := range all {
 		if op.Method != first.Method || len(op.routeSegs) != len(segs) || strings.HasSuffix(op.Route, "{$}") {
-			return "", false
+			return "", nil, false
 		}
 		for i, s := range op.routeSegs {
 			if s != segs[i] {
-				segs[i] = "{g" + strconv.Itoa(i) + "}"
+				segs[i] = "{_g" + strconv.Itoa(i) + "}"
 			}
 		}
 		key := strings.Join(op.reSegs, "/")
-		if shapes[key] {
-			return "", false
+		if shapes[key] && i >= len(a.ops) {
+			shadowed = append(shadowed, op)
 		}
 		shapes[key] = true
 	}
-	return first.Method + " " + base + "/" + strings.Join(segs, "/"), true
+	return first.Method + " " + base + "/" + strings.Join(segs, "/"), shadowed, true
 }
 
 // moreLiteral orders a group's operations: at the first segment where they

@@ -121,6 +121,10 @@ type Field struct {
 	Ref             *Ref
 	Required        bool
 	Pointer         bool // the model field is *T (optional, nullable or recursive)
+	// Nullable: an optional nullable property, httpapi.Nullable[T], which
+	// tells absent from null (a PATCH clears with null, leaves alone by
+	// absence). A recursive one stays a pointer, null and absent alike.
+	Nullable bool
 }
 
 // KnownKeys is a Go array literal of the struct's JSON property names.
@@ -156,10 +160,16 @@ func (t *Type) HasWire() bool {
 // Go is the model's Go type expression.
 func (r *Ref) Go() string {
 	s := r.base()
-	if r.Nullable && r.Kind != KArray && r.Kind != KMap && r.Kind != KAny {
+	if r.NullPointer() {
 		return "*" + s
 	}
 	return s
+}
+
+// NullPointer reports whether the model holds a nullable value behind a
+// pointer: nullable lists, maps and any values are nil instead.
+func (r *Ref) NullPointer() bool {
+	return r.Nullable && r.Kind != KArray && r.Kind != KMap && r.Kind != KAny
 }
 
 // Base is the model type without the nullable pointer.
@@ -190,7 +200,7 @@ func (r *Ref) base() string {
 // Wire is the type JSON is decoded into before conversion and validation.
 func (r *Ref) Wire() string {
 	s := r.WireBase()
-	if r.Nullable && r.Kind != KArray && r.Kind != KMap && r.Kind != KAny {
+	if r.NullPointer() {
 		return "*" + s
 	}
 	return s
@@ -476,6 +486,9 @@ func (r *Ref) Slice() bool { return r.Kind == KArray || r.Kind == KMap || r.Kind
 
 // GoField is the model struct field's type.
 func (f *Field) GoField() string {
+	if f.Nullable {
+		return "httpapi.Nullable[" + f.Ref.Base() + "]"
+	}
 	if f.Ref.Slice() {
 		return f.Ref.Go()
 	}
@@ -496,7 +509,7 @@ func (f *Field) Shared() bool {
 // WireField is the wire struct field's type: nil means absent. A required
 // nullable field keeps its JSON, so that null and absent differ.
 func (f *Field) WireField() string {
-	if f.NullRequired() {
+	if f.NullRequired() || f.Nullable {
 		return "json.RawMessage"
 	}
 	if f.Ref.Slice() {
@@ -509,6 +522,9 @@ func (f *Field) WireField() string {
 // nullable one is written as null when nil, a list or map as empty (see
 // Empty).
 func (f *Field) Tag() string {
+	if f.Nullable {
+		return f.JSON + ",omitzero"
+	}
 	if f.Required && !f.Pointer {
 		return f.JSON
 	}
@@ -595,6 +611,19 @@ func setPointers(types []*Type) {
 		for _, f := range t.Fields {
 			if !f.Pointer && !f.Ref.Slice() && f.Ref.Kind == KNamed && reaches(f.Ref.Named, t, map[*Type]bool{}) {
 				f.Pointer = true
+			}
+		}
+	}
+	// Optional nullable fields hold their value in an httpapi.Nullable,
+	// unless it would contain the struct itself. Decided one by one, so
+	// that reaches sees the Nullable fields (held by value) decided before.
+	for _, t := range types {
+		if t.Kind != TStruct {
+			continue
+		}
+		for _, f := range t.Fields {
+			if !f.Required && f.Ref.Nullable && !f.Ref.Slice() && !(f.Ref.Kind == KNamed && reaches(f.Ref.Named, t, map[*Type]bool{})) {
+				f.Nullable, f.Pointer = true, false
 			}
 		}
 	}

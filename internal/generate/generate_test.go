@@ -2,9 +2,11 @@ package generate
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"go/format"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,13 +37,39 @@ func solution(t *testing.T, specs map[string]string) string {
 	}
 	write(t, filepath.Join(root, "go.sum"), sum)
 	for app, src := range specs {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := readSpec(t, src)
 		write(t, filepath.Join(root, "applications", app, "api", "openapi.yaml"), data)
 	}
 	return root
+}
+
+// readSpec reads a spec file, gunzipping a .gz one (the large corpus
+// specs are kept compressed).
+func readSpec(t *testing.T, src string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(src, ".gz") {
+		return data
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	data, err = io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return data
+}
+
+// corpusApp is the application a corpus file becomes: its name without
+// the extensions.
+func corpusApp(f string) string {
+	base := strings.TrimSuffix(filepath.Base(f), ".gz")
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 func write(t *testing.T, name string, data []byte) {
@@ -84,6 +112,12 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 		"v31":     "../openapi/testdata/v31.yaml",
 		"v20":     "../openapi/testdata/v20.yaml",
 		"extra":   "testdata/extra/openapi.yaml",
+		// Goldens of internal/codegen: every position of
+		// additionalProperties, arrays of inline objects in referenced
+		// schemas, 3.1 type lists; and specs invalid but unambiguous.
+		"shapes":      "../codegen/testdata/specs/shapes.yaml",
+		"tolerated":   "../codegen/testdata/specs/tolerated.yaml",
+		"tolerated30": "../codegen/testdata/specs/tolerated30.yaml",
 	}
 	// The corpus of public specs (testdata/corpus/README.md), one app each.
 	corpus, err := filepath.Glob("testdata/corpus/*.*")
@@ -91,9 +125,9 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 		t.Fatalf("corpus: %v", err)
 	}
 	corpus = slices.DeleteFunc(corpus, func(f string) bool { return strings.HasSuffix(f, ".md") })
-	diffApps := []string{"samples", "pets", "v31", "v20", "extra", "multi", "big"}
+	diffApps := []string{"samples", "pets", "v31", "v20", "extra", "multi", "big", "shapes"}
 	for _, f := range corpus {
-		app := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		app := corpusApp(f)
 		specs[app] = f
 		diffApps = append(diffApps, app)
 	}
@@ -112,10 +146,10 @@ func TestGeneratedCodeBuildsAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Apps) != 7+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
+	if len(res.Apps) != 10+len(corpus) || len(res.Scaffolded) != 3*len(res.Apps) {
 		t.Fatalf("apps %v, scaffolded %v", res.Apps, res.Scaffolded)
 	}
-	for _, f := range []string{"samples_test.go", "pets_test.go", "extra_test.go", "failures_test.go", "operable_test.go"} {
+	for _, f := range []string{"samples_test.go", "pets_test.go", "extra_test.go", "failures_test.go", "operable_test.go", "ergonomics_test.go", "tolerated_test.go"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "roundtrip", f+".txt"))
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -82,9 +83,10 @@ func precheck(file string, root *yaml.Node, v Version) Errors {
 				add(ik, ptr, "duplicate operationId %q (first used at %s)", id.Value, first)
 				continue
 			}
-			seen[id.Value] = fmt.Sprintf("%s:%d", file, ik.Line)
+			seen[id.Value] = fmt.Sprintf("line %d", ik.Line)
 		}
 	})
+	errs = append(errs, checkOperations(file, paths, v)...)
 	errs = append(errs, checkRefs(file, root, "")...)
 	errs = append(errs, checkSchemaTypes(file, root, v)...)
 	return errs
@@ -195,7 +197,7 @@ func parseYAMLAny(file string, data []byte) (*yaml.Node, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, &Error{File: file, Line: 1, Msg: "the file is empty"}
@@ -208,22 +210,15 @@ func parseYAMLAny(file string, data []byte) (*yaml.Node, error) {
 
 var schemaTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true, "array": true, "object": true, "null": true, "file": true}
 
-// checkSchemaTypes walks the places that hold schemas and checks `type`,
-// `required`, `properties` and `items`, which kin-openapi otherwise rejects
-// as an unlocated decoding error.
+// checkSchemaTypes checks `type`, `required`, `properties` and `items` of
+// every schema, which kin-openapi otherwise rejects as an unlocated
+// decoding error.
 func checkSchemaTypes(file string, root *yaml.Node, v Version) Errors {
 	var errs Errors
 	add := func(n *yaml.Node, ptr, format string, args ...any) {
 		errs = append(errs, &Error{File: file, Line: n.Line, Pointer: ptr, Msg: fmt.Sprintf(format, args...)})
 	}
-	var schema func(n *yaml.Node, ptr string)
-	schema = func(n *yaml.Node, ptr string) {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return
-		}
-		if _, ok := child(n, "$ref"); ok != nil {
-			return
-		}
+	walkSchemas(root, func(n *yaml.Node, ptr string) {
 		if t, k := child(n, "type"); t != nil {
 			var names []*yaml.Node
 			switch {
@@ -243,10 +238,72 @@ func checkSchemaTypes(file string, root *yaml.Node, v Version) Errors {
 		if r, k := child(n, "required"); r != nil && r.Kind != yaml.SequenceNode {
 			add(k, joinPointer(ptr, "required"), "must be a list of property names, not a %s", kindName(r))
 		}
-		if p, k := child(n, "properties"); p != nil {
-			if p.Kind != yaml.MappingNode {
-				add(k, joinPointer(ptr, "properties"), "must be a mapping of property schemas, not a %s", kindName(p))
+		if p, k := child(n, "properties"); p != nil && p.Kind != yaml.MappingNode {
+			add(k, joinPointer(ptr, "properties"), "must be a mapping of property schemas, not a %s", kindName(p))
+		}
+		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
+			if c, k := child(n, key); c != nil && c.Kind != yaml.SequenceNode {
+				add(k, joinPointer(ptr, key), "must be a list of schemas, not a %s", kindName(c))
 			}
+		}
+	})
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+	return errs
+}
+
+// schemaWarnings finds, at their lines, the schema mistakes harness
+// generates past (see tolerable): an array without items before 3.1, a
+// boolean exclusiveMinimum or exclusiveMaximum in a 3.1 document.
+func schemaWarnings(file string, root *yaml.Node, v Version) Errors {
+	var warns Errors
+	walkSchemas(root, func(n *yaml.Node, ptr string) {
+		if t, k := child(n, "type"); t != nil && v != V31 && hasType(t, "array") { // 3.1 (JSON Schema) makes items optional
+			if items, _ := child(n, "items"); items == nil {
+				warns = append(warns, &Error{File: file, Line: k.Line, Pointer: ptr,
+					Msg: "an array without items; its items may be any JSON value"})
+			}
+		}
+		if v != V31 {
+			return
+		}
+		for _, key := range []string{"exclusiveMinimum", "exclusiveMaximum"} {
+			if x, k := child(n, key); x != nil && x.Kind == yaml.ScalarNode && (x.Value == "true" || x.Value == "false") {
+				bound := strings.Replace(strings.TrimPrefix(key, "exclusive"), "M", "m", 1)
+				warns = append(warns, &Error{File: file, Line: k.Line, Pointer: joinPointer(ptr, key),
+					Msg: fmt.Sprintf("a boolean %s is OpenAPI 3.0's; in 3.1 it is a number; read as 3.0's flag on %s", key, bound)})
+			}
+		}
+	})
+	sort.SliceStable(warns, func(i, j int) bool { return warns[i].Line < warns[j].Line })
+	return warns
+}
+
+func hasType(t *yaml.Node, name string) bool {
+	if t.Kind == yaml.ScalarNode {
+		return t.Value == name
+	}
+	for _, c := range t.Content {
+		if c.Kind == yaml.ScalarNode && c.Value == name {
+			return true
+		}
+	}
+	return false
+}
+
+// walkSchemas calls fn for every schema of the places that hold schemas
+// (components, definitions, parameters, bodies, responses, and the
+// schemas inside those), with its dotted key path. $refs are not followed.
+func walkSchemas(root *yaml.Node, fn func(n *yaml.Node, ptr string)) {
+	var schema func(n *yaml.Node, ptr string)
+	schema = func(n *yaml.Node, ptr string) {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return
+		}
+		if _, ok := child(n, "$ref"); ok != nil {
+			return
+		}
+		fn(n, ptr)
+		if p, _ := child(n, "properties"); p != nil {
 			pairs(p, func(pk, pv *yaml.Node) { schema(pv, joinPointer(ptr, "properties", pk.Value)) })
 		}
 		for _, key := range []string{"items", "additionalProperties", "not"} {
@@ -254,11 +311,7 @@ func checkSchemaTypes(file string, root *yaml.Node, v Version) Errors {
 			schema(c, joinPointer(ptr, key))
 		}
 		for _, key := range []string{"allOf", "oneOf", "anyOf"} {
-			if c, k := child(n, key); c != nil {
-				if c.Kind != yaml.SequenceNode {
-					add(k, joinPointer(ptr, key), "must be a list of schemas, not a %s", kindName(c))
-					continue
-				}
+			if c, _ := child(n, key); c != nil && c.Kind == yaml.SequenceNode {
 				for i, s := range c.Content {
 					schema(s, joinPointer(ptr, key, fmt.Sprint(i)))
 				}
@@ -305,8 +358,6 @@ func checkSchemaTypes(file string, root *yaml.Node, v Version) Errors {
 			pairs(rs, func(rk, rv *yaml.Node) { content(rv, joinPointer(ptr, "responses", rk.Value)) })
 		}
 	})
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
-	return errs
 }
 
 func typeList(v Version) string {
@@ -317,4 +368,61 @@ func typeList(v Version) string {
 		return "string, number, integer, boolean, array, object, file"
 	}
 	return "string, number, integer, boolean, array, object"
+}
+
+var responseCode = regexp.MustCompile(`^([1-5]([0-9][0-9]|XX)|default)$`)
+
+// checkOperations places, at the key that is wrong, what kin-openapi
+// reports at the operation holding it or without a line: a path without its
+// leading slash, a response keyed by no status code, a requestBody that is
+// not a mapping, a parameter with neither schema nor content.
+func checkOperations(file string, paths *yaml.Node, v Version) Errors {
+	var errs Errors
+	add := func(n *yaml.Node, ptr, format string, args ...any) {
+		errs = append(errs, &Error{File: file, Line: n.Line, Pointer: ptr, Msg: fmt.Sprintf(format, args...)})
+	}
+	params := func(list *yaml.Node, ptr string) {
+		if list == nil || list.Kind != yaml.SequenceNode || v == V20 {
+			return
+		}
+		for i, p := range list.Content {
+			if p.Kind != yaml.MappingNode {
+				continue
+			}
+			if r, _ := child(p, "$ref"); r != nil {
+				continue
+			}
+			sch, _ := child(p, "schema")
+			cont, _ := child(p, "content")
+			if sch == nil && cont == nil {
+				add(p, joinPointer(ptr, "parameters", strconv.Itoa(i)), "a parameter needs a schema (or content), e.g. `schema: {type: string}`")
+			}
+		}
+	}
+	pairs(paths, func(pk, item *yaml.Node) {
+		if !strings.HasPrefix(pk.Value, "/") && !strings.HasPrefix(pk.Value, "x-") {
+			add(pk, joinPointer("paths", pk.Value), "a path starts with a slash (/%s)", pk.Value)
+		}
+		list, _ := child(item, "parameters")
+		params(list, joinPointer("paths", pk.Value))
+		for _, m := range methods {
+			op, _ := child(item, m)
+			if op == nil || op.Kind != yaml.MappingNode {
+				continue
+			}
+			ptr := joinPointer("paths", pk.Value, m)
+			list, _ := child(op, "parameters")
+			params(list, ptr)
+			if body, bk := child(op, "requestBody"); body != nil && body.Kind != yaml.MappingNode {
+				add(bk, joinPointer(ptr, "requestBody"), "must be a mapping (one body with its content), not a %s", kindName(body))
+			}
+			resp, _ := child(op, "responses")
+			pairs(resp, func(rk, _ *yaml.Node) {
+				if !responseCode.MatchString(rk.Value) && !strings.HasPrefix(rk.Value, "x-") {
+					add(rk, joinPointer(ptr, "responses", rk.Value), "not an HTTP status code: use 200, 2XX or default")
+				}
+			})
+		}
+	})
+	return errs
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,7 +30,7 @@ func TestDecodeSplit(t *testing.T) {
 		if filepath.Ext(f) == ".md" {
 			continue
 		}
-		data, err := os.ReadFile(f)
+		data, err := readTestSpec(f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,7 +33,10 @@ type Spec struct {
 	Source  []byte      // the file's bytes
 	// JSON is the file's document as JSON when the file is the whole
 	// document (OpenAPI 3, no $ref to another file); nil otherwise.
-	JSON     []byte
+	JSON []byte
+	// Warnings are the spec's mistakes that harness reads past because
+	// their meaning is plain (see tolerable), each located like an error.
+	Warnings Errors
 	external bool // a $ref points into another file
 	loader   *openapi3.Loader
 }
@@ -72,7 +76,11 @@ func (s *Spec) Locate(pointer, format string, args ...any) *Error {
 func Load(ctx context.Context, path string) (*Spec, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read OpenAPI spec: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &Error{File: path, Msg: "cannot read: " + err.Error()}
 	}
 	return load(ctx, path, data)
 }
@@ -134,9 +142,59 @@ func load(ctx context.Context, path string, data []byte) (spec *Spec, err error)
 		return nil, s.locateLoadError(err)
 	}
 	if err := s.Doc.Validate(ctx, validateOptions...); err != nil {
-		return nil, s.locateValidationError(err)
+		located := s.locateValidationError(err)
+		warnings, fatal := s.splitTolerable(located)
+		if len(fatal) > 0 {
+			return nil, fatal
+		}
+		s.Warnings = append(schemaWarnings(path, root, v), warnings...)
 	}
 	return s, nil
+}
+
+// schemaTolerable are the tolerable complaints that schemaWarnings finds
+// itself, at the line of the key (kin-openapi stops at a schema's first
+// problem and names it once per place the schema is used).
+var schemaTolerable = []string{"schema 'items' must be non-null", "a boolean exclusiveMinimum is for", "a boolean exclusiveMaximum is for"}
+
+// tolerable are kin-openapi's complaints about specs that are invalid but
+// unambiguous, which the generators users know accept: harness generates
+// them too, with a warning at the line, and refuses only what it cannot
+// turn into code. Each is paired with what harness does instead.
+var tolerable = []struct{ match, then string }{
+	{"value of version must be a non-empty string", "generated anyway"},
+	{"a boolean exclusiveMinimum is for OpenAPI <3.1", "read as the OpenAPI 3.0 flag on minimum"},
+	{"a boolean exclusiveMaximum is for OpenAPI <3.1", "read as the OpenAPI 3.0 flag on maximum"},
+	{"refers to undefined security scheme", "no credentials can satisfy it, so the requirement always fails (401)"},
+	{"schema 'items' must be non-null", "its items may be any JSON value"},
+	{"conflicting paths", "both are served; requests both match go to the first"},
+}
+
+// splitTolerable sorts located validation errors into warnings (tolerable
+// ones, with what harness does about them) and errors.
+func (s *Spec) splitTolerable(err error) (warnings, fatal Errors) {
+	es := AsErrors(err)
+	if es == nil {
+		return nil, Errors{{File: s.File, Line: 1, Msg: err.Error()}}
+	}
+next:
+	for _, e := range es {
+		for _, m := range schemaTolerable {
+			if strings.Contains(e.Msg, m) {
+				continue next // schemaWarnings says it at its line
+			}
+		}
+		for _, t := range tolerable {
+			if strings.Contains(e.Msg, t.match) {
+				w := *e
+				w.Msg += "; " + t.then
+				warnings = append(warnings, &w)
+				continue next
+			}
+		}
+		fatal = append(fatal, e)
+	}
+	return warnings, fatal
 }
 
 var validateOptions = []openapi3.ValidationOption{

@@ -2,7 +2,9 @@ package openapi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,9 +37,10 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	if err := checkFlowDepth(file, data); err != nil {
 		return nil, err
 	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, yamlError(file, data, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &Error{File: file, Line: 1, Msg: "the file holds no YAML document"}
@@ -45,7 +48,18 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 	if err := checkDepth(file, doc.Content[0]); err != nil {
 		return nil, err
 	}
+	// The loaders read the first document only: the rest would be
+	// dropped without a word.
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return nil, &Error{File: file, Line: documentLine(data, 2), Msg: "a second YAML document starts here (after `---`); an OpenAPI file holds one document"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, yamlError(file, data, err)
+	}
 	root := doc.Content[0]
+	if errs := duplicateKeys(file, root); len(errs) > 0 {
+		return nil, errs
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{File: file, Line: root.Line, Msg: fmt.Sprintf("the document is a %s; an OpenAPI document is a mapping (`openapi: 3.x.y`, `info:`, `paths:`)", kindName(root))}
 	}
@@ -95,16 +109,81 @@ func checkDepth(file string, root *yaml.Node) error {
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-func yamlError(file string, err error) error {
+func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	if te, ok := err.(*yaml.TypeError); ok {
 		msg = strings.Join(te.Errors, "; ")
 	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if tab := tabColumn(data, line); tab > 0 && strings.Contains(m[2], "cannot start any token") {
+			return &Error{File: file, Line: line, Msg: fmt.Sprintf("a tab indents this line (column %d): YAML indents with spaces only", tab)}
+		}
 		return &Error{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
 	}
 	return &Error{File: file, Line: 1, Msg: "invalid YAML: " + msg}
+}
+
+// tabColumn is the 1-based column of a tab in line's indentation, or 0.
+func tabColumn(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	l := lines[line-1]
+	if i := bytes.IndexByte(l, '\t'); i >= 0 && len(bytes.TrimLeft(l[:i], " ")) == 0 {
+		return i + 1
+	}
+	return 0
+}
+
+// documentLine is the line of the `---` that starts the n-th document (n >
+// 1), or 1 when there is none.
+func documentLine(data []byte, n int) int {
+	seen := 0
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("---")) {
+			seen++
+			if seen == n-1 || (i == 0 && seen == n) {
+				if i > 0 || seen == n {
+					return i + 1
+				}
+			}
+		}
+	}
+	return 1
+}
+
+// duplicateKeys reports each key given twice in one mapping: YAML forbids
+// it, and the loader would keep one of the two silently (or fail without a
+// line).
+func duplicateKeys(file string, root *yaml.Node) Errors {
+	var errs Errors
+	var walk func(n *yaml.Node, ptr string)
+	walk = func(n *yaml.Node, ptr string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			first := map[string]int{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				key := joinPointer(ptr, k.Value)
+				if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+					if line, dup := first[k.Value]; dup {
+						errs = append(errs, &Error{File: file, Line: k.Line, Pointer: key, Msg: fmt.Sprintf("duplicate key (first set at line %d)", line)})
+					} else {
+						first[k.Value] = k.Line
+					}
+				}
+				walk(n.Content[i+1], key)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				walk(c, joinPointer(ptr, strconv.Itoa(i)))
+			}
+		}
+	}
+	walk(root, "")
+	return errs
 }
 
 func firstInvalidUTF8(data []byte) int {

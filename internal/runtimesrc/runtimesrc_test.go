@@ -1,17 +1,13 @@
 package runtimesrc
 
 import (
-	"bytes"
-	"flag"
+	"github.com/harness-sh/harness/internal/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "refresh the embedded copy of the runtime from runtime/")
 
 // source reads the files of ../../runtime that belong in a solution's copy.
 func source(t *testing.T) map[string][]byte {
@@ -45,41 +41,16 @@ func source(t *testing.T) map[string][]byte {
 	return out
 }
 
+// TestInSync keeps files/ equal to runtime/'s sources (-update copies them).
 func TestInSync(t *testing.T) {
-	want := source(t)
-	if *update {
-		if err := os.RemoveAll("files"); err != nil {
-			t.Fatal(err)
-		}
-		for rel, data := range want {
-			dst := filepath.Join("files", filepath.FromSlash(rel)+Suffix)
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(dst, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return
+	want := map[string][]byte{}
+	for rel, data := range source(t) {
+		want[rel+Suffix] = data
 	}
+	golden.Tree(t, "files", want)
 	got, err := Files()
 	if err != nil {
 		t.Fatal(err)
-	}
-	var stale []string
-	for rel, data := range want {
-		if !bytes.Equal(got[rel], data) {
-			stale = append(stale, rel)
-		}
-	}
-	for rel := range got {
-		if _, ok := want[rel]; !ok {
-			stale = append(stale, rel+" (removed from runtime/)")
-		}
-	}
-	sort.Strings(stale)
-	if len(stale) > 0 {
-		t.Fatalf("embedded runtime copy is stale: %v\nrun: go test ./internal/runtimesrc -update", stale)
 	}
 	if _, ok := got["go.mod"]; !ok {
 		t.Fatal("embedded runtime copy has no go.mod")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -18,9 +19,17 @@ type Response struct {
 	Status      int
 	ContentType string
 	Header      http.Header // extra headers, may be nil
-	Body        []byte      // sent as it is, unless IsJSON
+	Body        []byte      // sent as it is, unless IsJSON or Stream
 	JSON        any         // encoded as JSON, when IsJSON
 	IsJSON      bool
+	// Stream, when not nil, is copied to the client as it is read, without
+	// a Content-Length, and closed afterwards when it is an io.Closer: a
+	// binary answer of any size.
+	Stream io.Reader
+	// Raw, when not nil, writes the whole answer itself (status, headers,
+	// body) with the http.ResponseWriter: server-sent events, redirects,
+	// answers the spec cannot describe. Header is set before it runs.
+	Raw func(http.ResponseWriter, *http.Request)
 }
 
 // StatusOr is code, or def when code is 0 (a response's StatusCode left
@@ -41,6 +50,16 @@ func validStatus(code int) bool { return code >= 200 && code <= 599 }
 // is written: when it cannot be, or the status is not one to answer with,
 // the answer is 500 (logged).
 func (s *Server) Send(w http.ResponseWriter, r *http.Request, op string, a Response) {
+	if a.Raw != nil {
+		for k, vs := range a.Header {
+			w.Header()[k] = vs
+		}
+		a.Raw(w, r)
+		return
+	}
+	if c, ok := a.Stream.(io.Closer); ok {
+		defer c.Close()
+	}
 	if !validStatus(a.Status) {
 		s.logError(r, "operation answered an invalid status", op, slog.Int("status", a.Status))
 		s.problem(w, r, &Problem{Title: http.StatusText(500), Status: 500, Instance: r.URL.Path,
@@ -61,6 +80,10 @@ func (s *Server) Send(w http.ResponseWriter, r *http.Request, op string, a Respo
 	for k, vs := range a.Header {
 		w.Header()[k] = vs
 	}
+	if a.Stream != nil {
+		s.stream(w, r, op, a)
+		return
+	}
 	if err := WriteBody(w, a.Status, a.ContentType, body); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "writing the response failed", slog.String("operation", op),
 			slog.Any("err", err), slog.String("request_id", RequestID(r.Context())))
@@ -70,6 +93,40 @@ func (s *Server) Send(w http.ResponseWriter, r *http.Request, op string, a Respo
 	}
 }
 
+// stream sends a streamed answer. Once the status is out an error can
+// only be logged: the client sees a body cut short (net/http ends a
+// chunked body without its last chunk).
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, op string, a Response) {
+	if a.ContentType != "" {
+		w.Header().Set("Content-Type", a.ContentType)
+	}
+	w.WriteHeader(a.Status)
+	if a.Status == http.StatusNoContent || a.Status == http.StatusNotModified || r.Method == http.MethodHead {
+		return
+	}
+	// Each piece read is flushed: a stream that trickles (events, a
+	// pipe) reaches the client as it comes, not when 4 KiB have gathered.
+	if _, err := io.Copy(flushWriter{w, http.NewResponseController(w)}, a.Stream); err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "streaming the response failed", slog.String("operation", op),
+			slog.Any("err", err), slog.String("request_id", RequestID(r.Context())))
+		panic(http.ErrAbortHandler) // the client must not take a cut body for a whole one
+	}
+}
+
+// flushWriter flushes after every write.
+type flushWriter struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (f flushWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil {
+		_ = f.rc.Flush() // a writer that cannot flush sends at the end
+	}
+	return n, err
+}
+
 // Fail answers an operation that returned an error, or nothing:
 // ErrNotImplemented answers 501, a *Problem itself, a *StatusError its
 // status and message (an invalid status in either answers 500), any other
@@ -77,8 +134,18 @@ func (s *Server) Send(w http.ResponseWriter, r *http.Request, op string, a Respo
 func (s *Server) Fail(w http.ResponseWriter, r *http.Request, op string, err error) {
 	var se *StatusError
 	var pe *Problem
+	var mbe *http.MaxBytesError
 	switch {
+	case errors.As(err, &mbe):
+		s.tooLarge(w, r, mbe)
 	case errors.Is(err, ErrNotImplemented):
+		if _, seen := s.unimpl.LoadOrStore(op, true); !seen {
+			// Once per operation: a new operation of the spec that the
+			// service does not implement yet shows in the log, not only
+			// in the clients' 501s.
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "operation not implemented", slog.String("operation", op),
+				slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		}
 		p := NewProblem(r, http.StatusNotImplemented, op+" is not implemented")
 		p.Err = err
 		s.problem(w, r, p)

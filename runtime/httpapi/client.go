@@ -38,6 +38,12 @@ type Call struct {
 	// MaxResponseBytes bounds the body read from an answer: reading
 	// beyond it fails. 0 means 16 MiB, a negative value no bound.
 	MaxResponseBytes int64
+	// Security is the operation's security alternatives, Schemes the
+	// spec's schemes, Credentials a source per scheme name: the first
+	// alternative whose schemes all have a source is presented.
+	Security    [][]Requirement
+	Schemes     []SecurityScheme
+	Credentials map[string]CredentialSource
 }
 
 // Retry says how a call that may safely be repeated is retried when it
@@ -118,6 +124,9 @@ var sharedClient = &http.Client{Transport: NewTransport()}
 func Do(req *http.Request, c Call) (*http.Response, error) {
 	if id := RequestID(req.Context()); id != "" && req.Header.Get(RequestIDHeader) == "" {
 		req.Header.Set(RequestIDHeader, id)
+	}
+	if err := authorize(req, c); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Operation, err)
 	}
 	if c.Edit != nil {
 		if err := c.Edit(req); err != nil {

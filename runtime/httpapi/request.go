@@ -72,6 +72,14 @@ func (s *Server) ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return data, true
 }
 
+// BodyReader is a request body for the operation to read as it comes, an
+// upload of any size up to the body limit: reading past the limit fails
+// with an *http.MaxBytesError, which Fail answers 413 when the operation
+// returns it.
+func (s *Server) BodyReader(w http.ResponseWriter, r *http.Request) io.Reader {
+	return http.MaxBytesReader(w, r.Body, s.maxBody)
+}
+
 // ReadValues reads an application/x-www-form-urlencoded body, answering the
 // request itself (!ok) when it is too large or not a form.
 func (s *Server) ReadValues(w http.ResponseWriter, r *http.Request) (url.Values, bool) {

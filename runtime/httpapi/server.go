@@ -48,6 +48,13 @@ type Options struct {
 	ErrorHandler func(w http.ResponseWriter, r *http.Request, p *Problem)
 	// CORS, when set, answers cross-origin requests and their preflights.
 	CORS *CORS
+	// Middleware wraps each operation's handler, the first the outermost.
+	// It runs after routing, so OperationID(r.Context()) names the
+	// operation and r.PathValue reads its path parameters by the spec's
+	// names; security, decoding and validation run inside it. Middleware
+	// around the whole handler (wrapping NewHandler's result) runs before
+	// routing and cannot know the operation.
+	Middleware []func(http.Handler) http.Handler
 }
 
 // Server is the spec-independent half of a generated handler: routing on
@@ -62,6 +69,7 @@ type Server struct {
 	schemes map[string]*SecurityScheme
 	mux     *http.ServeMux
 	ops     map[string]string // route pattern → operation, for the access log
+	unimpl  sync.Map          // operations that answered 501, warned about once
 }
 
 // NewServer returns a server with no routes but its answers to unknown
@@ -90,6 +98,7 @@ func NewServer(opts Options, schemes []SecurityScheme) *Server {
 
 // Handle serves the operation op at the ServeMux pattern; op is "" for the
 // routes that are not operations of the spec (health, the spec itself).
+// An operation's handler is made by Wrap.
 func (s *Server) Handle(pattern, op string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, h)
 	s.ops[pattern] = op

@@ -275,6 +275,10 @@ type Deployment struct {
 	Autoscaling *Autoscaling `yaml:"autoscaling" json:"autoscaling"`
 	// PDB adds a PodDisruptionBudget for the application's pods (the `pdb` block of Helm charts, such as CloudHarness's argo chart).
 	PDB *PDB `yaml:"pdb" json:"pdb"`
+	// PodAntiAffinity keeps the application's pods apart (on different nodes by default), so that losing one node does not take every replica down.
+	PodAntiAffinity *PodAntiAffinity `yaml:"podAntiAffinity" json:"podAntiAffinity"`
+	// TopologySpreadConstraints are rules spreading the application's pods evenly over zones or other node topologies: Kubernetes's field, whose labelSelector harness sets to the application's own pods.
+	TopologySpreadConstraints []TopologySpreadConstraint `yaml:"topologySpreadConstraints" json:"topologySpreadConstraints"`
 	// Security relaxes the pod's security settings for an image that needs it; by default the pod follows the "restricted" Pod Security Standard, runs as UID and GID 65532 and cannot write to its root filesystem.
 	Security *Security `yaml:"security" json:"security"`
 }
@@ -314,6 +318,28 @@ type PDB struct {
 	MinAvailable IntOrString `yaml:"minAvailable" json:"minAvailable"`
 	// MaxUnavailable is the number or percentage of pods that may be down; exclusive with minAvailable.
 	MaxUnavailable IntOrString `yaml:"maxUnavailable" json:"maxUnavailable"`
+}
+
+// PodAntiAffinity asks the scheduler not to put two of an application's pods
+// in the same topology domain (node, by default).
+type PodAntiAffinity struct {
+	// Enabled adds the anti-affinity rule to the pods.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// Required makes the rule hard: a pod stays Pending rather than share a domain with another (more replicas than nodes then never run); false (default) only prefers to spread them.
+	Required bool `yaml:"required" json:"required"`
+	// TopologyKey is the node label whose values are the domains kept apart (default `kubernetes.io/hostname`, one node each; `topology.kubernetes.io/zone` for zones).
+	TopologyKey string `yaml:"topologyKey" json:"topologyKey"`
+}
+
+// TopologySpreadConstraint spreads an application's pods over the domains of
+// a node label, as Kubernetes's pod topologySpreadConstraints do.
+type TopologySpreadConstraint struct {
+	// MaxSkew is the largest difference allowed between the number of the application's pods in any two domains, at least 1 (default 1).
+	MaxSkew int `yaml:"maxSkew" json:"maxSkew"`
+	// TopologyKey is the node label whose values are the domains (default `topology.kubernetes.io/zone`).
+	TopologyKey string `yaml:"topologyKey" json:"topologyKey"`
+	// WhenUnsatisfiable is `ScheduleAnyway` (default: spreading is a preference) or `DoNotSchedule` (a pod stays Pending rather than exceed maxSkew).
+	WhenUnsatisfiable string `yaml:"whenUnsatisfiable" json:"whenUnsatisfiable"`
 }
 
 // Volume is a persistent volume claimed and mounted for an application.

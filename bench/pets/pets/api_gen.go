@@ -9,6 +9,7 @@ package pets
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -34,6 +35,16 @@ func (UnimplementedPets) CreatePet(context.Context, CreatePetRequest) (CreatePet
 }
 
 var _ API = UnimplementedPets{}
+
+// RawResponse answers any operation by writing the answer itself, with the
+// http.ResponseWriter: server-sent events, downloads, redirects, anything
+// the spec's response types cannot say. Its status and headers are not
+// checked against the spec. Return it as the operation's response:
+//
+//	return RawResponse(func(w http.ResponseWriter, r *http.Request) {
+//		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+//	}), nil
+type RawResponse func(w http.ResponseWriter, r *http.Request)
 
 // The runtime's types a service names, the same in every service.
 type (

@@ -18,6 +18,8 @@ type CreatePetResponse interface {
 	answerCreatePet() httpapi.Response
 }
 
+func (f RawResponse) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f} }
+
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
 type CreatePet201JSONResponse struct {
 	Body   Pet

@@ -30,22 +30,38 @@ func NewHandler(api API, opts Options) http.Handler {
 	h := &handler{api: api, srv: httpapi.NewServer(opts, securitySchemes)}
 	for _, rt := range routes {
 		serve := rt.serve
-		h.srv.Handle(rt.pattern, rt.op, func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) })
+		fn := func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) }
+		if rt.wrap {
+			fn = h.srv.Wrap(rt.op, fn)
+		}
+		h.srv.Handle(rt.pattern, rt.op, fn)
 	}
 	return h.srv
 }
 
 // routes is a table, not one Handle call per operation, so that a large
-// API compiles as data rather than as one long function.
+// API compiles as data rather than as one long function. An operation's
+// route is wrapped (httpapi.Server.Wrap: its ID in the context, then
+// Options.Middleware); a dispatcher's operations are wrapped each.
 var routes = [...]struct {
 	pattern, op string
+	wrap        bool
 	serve       func(*handler, http.ResponseWriter, *http.Request)
 }{
-	{"POST /pets", "CreatePet", (*handler).handleCreatePet},
-	{"GET /live", "", (*handler).live},
-	{"GET /ready", "", (*handler).ready},
-	{"GET /openapi.json", "", (*handler).specJSON},
-	{"GET /openapi.yaml", "", (*handler).specYAML},
+	{"POST /pets", "CreatePet", true, (*handler).handleCreatePet},
+	{"GET /live", "", false, (*handler).live},
+	{"GET /ready", "", false, (*handler).ready},
+	{"GET /openapi.json", "", false, (*handler).specJSON},
+	{"GET /openapi.yaml", "", false, (*handler).specYAML},
+}
+
+// Operations lists the operations of the spec, in the order of their Go
+// names: a test can go through them all, for example to check that none
+// answers 501 Not Implemented any more.
+func Operations() []httpapi.Operation {
+	return []httpapi.Operation{
+		{ID: "createPet", Name: "CreatePet", Method: "POST", Path: "/pets"},
+	}
 }
 
 func (h *handler) live(w http.ResponseWriter, r *http.Request)  { h.srv.Live(w, r) }

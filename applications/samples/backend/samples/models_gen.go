@@ -4,9 +4,45 @@ package samples
 
 import (
 	"encoding/json"
+	"time"
 	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
+)
+
+// Email is Unique among passengers, ignoring case.
+type Email = string
+
+func decodeEmail(w string, p string, errs *httpapi.Errors) Email {
+	var m Email
+	m = w
+	if utf8.RuneCountInString(m) > 254 {
+		errs.Add(p, "must be at most 254 characters long")
+	}
+	if reason := httpapi.CheckFormat("email", m); reason != "" {
+		errs.Add(p, reason)
+	}
+	return m
+}
+
+// FieldError is a schema of the API.
+type FieldError struct {
+	Detail  string       `json:"detail"`
+	Field   *string      `json:"field,omitempty"`
+	In      FieldErrorIn `json:"in"`
+	Pointer *string      `json:"pointer,omitempty"`
+}
+
+// FieldErrorIn is an enumeration of the API.
+type FieldErrorIn string
+
+// The values of FieldErrorIn.
+const (
+	FieldErrorInPath   FieldErrorIn = "path"
+	FieldErrorInQuery  FieldErrorIn = "query"
+	FieldErrorInHeader FieldErrorIn = "header"
+	FieldErrorInCookie FieldErrorIn = "cookie"
+	FieldErrorInBody   FieldErrorIn = "body"
 )
 
 // Item is a schema of the API.
@@ -30,6 +66,36 @@ func (m ItemPage) MarshalJSON() ([]byte, error) {
 		m.Items = []Item{}
 	}
 	return json.Marshal(plain(m))
+}
+
+// Name is a schema of the API.
+type Name = string
+
+func decodeName(w string, p string, errs *httpapi.Errors) Name {
+	var m Name
+	m = w
+	if utf8.RuneCountInString(m) < 1 {
+		errs.Add(p, "must be at least 1 characters long")
+	}
+	if utf8.RuneCountInString(m) > 100 {
+		errs.Add(p, "must be at most 100 characters long")
+	}
+	if !pattern2.MatchString(m) {
+		errs.Add(p, "must match the pattern \\S")
+	}
+	return m
+}
+
+// Nationality is An ISO 3166-1 alpha-2 country code.
+type Nationality = string
+
+func decodeNationality(w string, p string, errs *httpapi.Errors) Nationality {
+	var m Nationality
+	m = w
+	if !pattern3.MatchString(m) {
+		errs.Add(p, "must match the pattern ^[A-Z]{2}$")
+	}
+	return m
 }
 
 // NewItem is a schema of the API.
@@ -89,4 +155,289 @@ func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
 			errs.Add(httpapi.Join(p, "tags"), "must have at most 10 items")
 		}
 	}
+}
+
+// NewPassenger is a schema of the API.
+type NewPassenger struct {
+	// Unique among passengers, ignoring case.
+	Email Email `json:"email"`
+	Name  Name  `json:"name"`
+	// An ISO 3166-1 alpha-2 country code.
+	Nationality Nationality `json:"nationality"`
+	// An E.164 number.
+	Phone *Phone `json:"phone,omitempty"`
+}
+
+// wireNewPassenger is NewPassenger as decoded: every field optional, so that
+// absence is seen and reported.
+type wireNewPassenger struct {
+	Email       *string  `json:"email"`
+	Name        *string  `json:"name"`
+	Nationality *string  `json:"nationality"`
+	Phone       *string  `json:"phone"`
+	nulls       []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewPassenger) UnmarshalJSON(b []byte) error {
+	o, err := httpapi.ReadObject(b)
+	if err != nil {
+		return err
+	}
+	o.Field("email", &w.Email, true)
+	o.Field("name", &w.Name, true)
+	o.Field("nationality", &w.Nationality, true)
+	o.Field("phone", &w.Phone, false)
+	w.nulls = o.Nulls()
+	return o.Err()
+}
+
+// decodeNewPassenger fills m from w, reporting what is invalid into errs.
+func decodeNewPassenger(w *wireNewPassenger, p string, errs *httpapi.Errors, m *NewPassenger) {
+	for _, k := range w.nulls {
+		errs.Add(httpapi.Join(p, k), "must not be null")
+	}
+	if w.Email == nil {
+		errs.Add(httpapi.Join(p, "email"), "is required")
+	} else {
+		m.Email = decodeEmail((*w.Email), httpapi.Join(p, "email"), errs)
+	}
+	if w.Name == nil {
+		errs.Add(httpapi.Join(p, "name"), "is required")
+	} else {
+		m.Name = decodeName((*w.Name), httpapi.Join(p, "name"), errs)
+	}
+	if w.Nationality == nil {
+		errs.Add(httpapi.Join(p, "nationality"), "is required")
+	} else {
+		m.Nationality = decodeNationality((*w.Nationality), httpapi.Join(p, "nationality"), errs)
+	}
+	if w.Phone != nil {
+		m.Phone = new(Phone)
+		(*m.Phone) = decodePhone((*w.Phone), httpapi.Join(p, "phone"), errs)
+	}
+}
+
+// NewTrip is a schema of the API.
+type NewTrip struct {
+	Departure Date   `json:"departure"`
+	Flight    string `json:"flight"`
+	// Unique on a flight and day.
+	Seat *string `json:"seat,omitempty"`
+}
+
+// wireNewTrip is NewTrip as decoded: every field optional, so that
+// absence is seen and reported.
+type wireNewTrip struct {
+	Departure *string  `json:"departure"`
+	Flight    *string  `json:"flight"`
+	Seat      *string  `json:"seat"`
+	nulls     []string // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wireNewTrip) UnmarshalJSON(b []byte) error {
+	o, err := httpapi.ReadObject(b)
+	if err != nil {
+		return err
+	}
+	o.Field("departure", &w.Departure, true)
+	o.Field("flight", &w.Flight, true)
+	o.Field("seat", &w.Seat, false)
+	w.nulls = o.Nulls()
+	return o.Err()
+}
+
+// decodeNewTrip fills m from w, reporting what is invalid into errs.
+func decodeNewTrip(w *wireNewTrip, p string, errs *httpapi.Errors, m *NewTrip) {
+	for _, k := range w.nulls {
+		errs.Add(httpapi.Join(p, k), "must not be null")
+	}
+	if w.Departure == nil {
+		errs.Add(httpapi.Join(p, "departure"), "is required")
+	} else {
+		if t, err := time.Parse(time.DateOnly, (*w.Departure)); err != nil {
+			errs.Add(httpapi.Join(p, "departure"), "must be a date (2006-01-02)")
+		} else {
+			m.Departure = httpapi.Date{Time: t}
+		}
+	}
+	if w.Flight == nil {
+		errs.Add(httpapi.Join(p, "flight"), "is required")
+	} else {
+		m.Flight = (*w.Flight)
+		if !pattern4.MatchString(m.Flight) {
+			errs.Add(httpapi.Join(p, "flight"), "must match the pattern ^[A-Z0-9]{2}[0-9]{1,4}$")
+		}
+	}
+	if w.Seat != nil {
+		m.Seat = w.Seat
+		if !pattern5.MatchString((*m.Seat)) {
+			errs.Add(httpapi.Join(p, "seat"), "must match the pattern ^[1-9][0-9]?[A-K]$")
+		}
+	}
+}
+
+// Operand is a schema of the API.
+type Operand = int64
+
+func decodeOperand(w int64, p string, errs *httpapi.Errors) Operand {
+	var m Operand
+	m = w
+	if float64(m) < -4.503599627370496e+15 {
+		errs.Add(p, "must be at least -4.503599627370496e+15")
+	}
+	if float64(m) > 4.503599627370496e+15 {
+		errs.Add(p, "must be at most 4.503599627370496e+15")
+	}
+	return m
+}
+
+// Passenger is a schema of the API.
+type Passenger struct {
+	CreatedAt   time.Time `json:"createdAt"`
+	Email       string    `json:"email"`
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Nationality string    `json:"nationality"`
+	Phone       *string   `json:"phone,omitempty"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+	// 1 when created, then one more at every update: no two updates of a passenger answer the same version.
+	Version int64 `json:"version"`
+}
+
+// PassengerPage is a schema of the API.
+type PassengerPage struct {
+	Passengers []Passenger `json:"passengers"`
+	// How many passengers match the filters in all.
+	Total int64 `json:"total"`
+}
+
+// MarshalJSON writes the properties, a required list or map
+// as [] or {} when it is nil (never left out).
+func (m PassengerPage) MarshalJSON() ([]byte, error) {
+	type plain PassengerPage
+	if m.Passengers == nil {
+		m.Passengers = []Passenger{}
+	}
+	return json.Marshal(plain(m))
+}
+
+// PassengerPatch is The properties to change; those left out keep their value.
+type PassengerPatch struct {
+	// Unique among passengers, ignoring case.
+	Email *Email `json:"email,omitempty"`
+	Name  *Name  `json:"name,omitempty"`
+	// An ISO 3166-1 alpha-2 country code.
+	Nationality *Nationality `json:"nationality,omitempty"`
+	// An E.164 number; null removes it.
+	Phone httpapi.Nullable[string] `json:"phone,omitzero"`
+}
+
+// wirePassengerPatch is PassengerPatch as decoded: every field optional, so that
+// absence is seen and reported.
+type wirePassengerPatch struct {
+	Email       *string         `json:"email"`
+	Name        *string         `json:"name"`
+	Nationality *string         `json:"nationality"`
+	Phone       json.RawMessage `json:"phone"`
+	nulls       []string        // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wirePassengerPatch) UnmarshalJSON(b []byte) error {
+	o, err := httpapi.ReadObject(b)
+	if err != nil {
+		return err
+	}
+	o.Field("email", &w.Email, false)
+	o.Field("name", &w.Name, false)
+	o.Field("nationality", &w.Nationality, false)
+	o.Field("phone", &w.Phone, true)
+	w.nulls = o.Nulls()
+	return o.Err()
+}
+
+// decodePassengerPatch fills m from w, reporting what is invalid into errs.
+func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors, m *PassengerPatch) {
+	for _, k := range w.nulls {
+		errs.Add(httpapi.Join(p, k), "must not be null")
+	}
+	if w.Email != nil {
+		m.Email = new(Email)
+		(*m.Email) = decodeEmail((*w.Email), httpapi.Join(p, "email"), errs)
+	}
+	if w.Name != nil {
+		m.Name = new(Name)
+		(*m.Name) = decodeName((*w.Name), httpapi.Join(p, "name"), errs)
+	}
+	if w.Nationality != nil {
+		m.Nationality = new(Nationality)
+		(*m.Nationality) = decodeNationality((*w.Nationality), httpapi.Join(p, "nationality"), errs)
+	}
+	if w.Phone != nil {
+		if string(w.Phone) == "null" {
+			m.Phone = httpapi.Null[string]()
+		} else {
+			var x string
+			if err := json.Unmarshal(w.Phone, &x); err != nil {
+				errs.Undecodable(httpapi.Join(p, "phone"), err)
+			} else {
+				var v string
+				v = x
+				if !pattern6.MatchString(v) {
+					errs.Add(httpapi.Join(p, "phone"), "must match the pattern ^\\+[1-9][0-9]{6,14}$")
+				}
+				m.Phone = httpapi.NewNullable(v)
+			}
+		}
+	}
+}
+
+// Phone is An E.164 number.
+type Phone = string
+
+func decodePhone(w string, p string, errs *httpapi.Errors) Phone {
+	var m Phone
+	m = w
+	if !pattern6.MatchString(m) {
+		errs.Add(p, "must match the pattern ^\\+[1-9][0-9]{6,14}$")
+	}
+	return m
+}
+
+// Problem is An RFC 9457 problem, as the server answers every error.
+type Problem struct {
+	Detail   *string      `json:"detail,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+	Instance *string      `json:"instance,omitempty"`
+	Status   int64        `json:"status"`
+	Title    *string      `json:"title,omitempty"`
+	Type     *string      `json:"type,omitempty"`
+}
+
+// Trip is a schema of the API.
+type Trip struct {
+	CreatedAt   time.Time `json:"createdAt"`
+	Departure   Date      `json:"departure"`
+	Flight      string    `json:"flight"`
+	ID          int64     `json:"id"`
+	PassengerID int64     `json:"passengerId"`
+	Seat        *string   `json:"seat,omitempty"`
+}
+
+// TripPage is a schema of the API.
+type TripPage struct {
+	Total int64  `json:"total"`
+	Trips []Trip `json:"trips"`
+}
+
+// MarshalJSON writes the properties, a required list or map
+// as [] or {} when it is nil (never left out).
+func (m TripPage) MarshalJSON() ([]byte, error) {
+	type plain TripPage
+	if m.Trips == nil {
+		m.Trips = []Trip{}
+	}
+	return json.Marshal(plain(m))
 }

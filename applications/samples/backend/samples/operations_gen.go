@@ -4,6 +4,7 @@ package samples
 
 import (
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -17,6 +18,8 @@ type CreateItemRequest struct {
 type CreateItemResponse interface {
 	answerCreateItem() httpapi.Response
 }
+
+func (f RawResponse) answerCreateItem() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // CreateItem201JSONResponse answers 201 with application/json: The created item.
 type CreateItem201JSONResponse struct {
@@ -59,6 +62,311 @@ func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "CreateItem", resp.answerCreateItem())
 }
 
+// CreatePassengerRequest is the decoded, validated request of POST /passengers.
+type CreatePassengerRequest struct {
+	Body NewPassenger // application/json, required
+}
+
+// CreatePassengerResponse is one of the CreatePassenger{Status}Response types.
+type CreatePassengerResponse interface {
+	answerCreatePassenger() httpapi.Response
+}
+
+func (f RawResponse) answerCreatePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// CreatePassenger201JSONResponse answers 201 with application/json: The passenger, as stored.
+type CreatePassenger201JSONResponse struct {
+	Body   Passenger
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreatePassenger201JSONResponse) answerCreatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// CreatePassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type CreatePassenger400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreatePassenger400JSONResponse) answerCreatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// CreatePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
+type CreatePassenger409JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreatePassenger409JSONResponse) answerCreatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleCreatePassenger(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "CreatePassenger")
+	var req CreatePassengerRequest
+	var wire wireNewPassenger
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
+		berrs := &httpapi.Errors{In: "body"}
+		decodeNewPassenger(&wire, "", berrs, &req.Body)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
+			return
+		}
+	}
+	resp, err := h.api.CreatePassenger(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "CreatePassenger", err)
+		return
+	}
+	h.srv.Send(w, r, "CreatePassenger", resp.answerCreatePassenger())
+}
+
+// CreateTripRequest is the decoded, validated request of POST /passengers/{passengerId}/trips.
+type CreateTripRequest struct {
+	PassengerID int64   // path "passengerId", required
+	Body        NewTrip // application/json, required
+}
+
+// CreateTripResponse is one of the CreateTrip{Status}Response types.
+type CreateTripResponse interface {
+	answerCreateTrip() httpapi.Response
+}
+
+func (f RawResponse) answerCreateTrip() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// CreateTrip201JSONResponse answers 201 with application/json: The trip, as stored.
+type CreateTrip201JSONResponse struct {
+	Body   Trip
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreateTrip201JSONResponse) answerCreateTrip() httpapi.Response {
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// CreateTrip400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type CreateTrip400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreateTrip400JSONResponse) answerCreateTrip() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// CreateTrip404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type CreateTrip404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreateTrip404JSONResponse) answerCreateTrip() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// CreateTrip409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
+type CreateTrip409JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v CreateTrip409JSONResponse) answerCreateTrip() httpapi.Response {
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "CreateTrip")
+	var req CreateTripRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	var wire wireNewTrip
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
+		berrs := &httpapi.Errors{In: "body"}
+		decodeNewTrip(&wire, "", berrs, &req.Body)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
+			return
+		}
+	}
+	resp, err := h.api.CreateTrip(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "CreateTrip", err)
+		return
+	}
+	h.srv.Send(w, r, "CreateTrip", resp.answerCreateTrip())
+}
+
+// DeletePassengerRequest is the decoded, validated request of DELETE /passengers/{passengerId}.
+type DeletePassengerRequest struct {
+	PassengerID int64 // path "passengerId", required
+}
+
+// DeletePassengerResponse is one of the DeletePassenger{Status}Response types.
+type DeletePassengerResponse interface {
+	answerDeletePassenger() httpapi.Response
+}
+
+func (f RawResponse) answerDeletePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// DeletePassenger204Response answers 204: Deleted.
+type DeletePassenger204Response struct {
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeletePassenger204Response) answerDeletePassenger() httpapi.Response {
+	return httpapi.Response{Status: 204, Header: v.Header}
+}
+
+// DeletePassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type DeletePassenger400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeletePassenger400JSONResponse) answerDeletePassenger() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// DeletePassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type DeletePassenger404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeletePassenger404JSONResponse) answerDeletePassenger() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// DeletePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
+type DeletePassenger409JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeletePassenger409JSONResponse) answerDeletePassenger() httpapi.Response {
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "DeletePassenger")
+	var req DeletePassengerRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.DeletePassenger(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "DeletePassenger", err)
+		return
+	}
+	h.srv.Send(w, r, "DeletePassenger", resp.answerDeletePassenger())
+}
+
+// DeleteTripRequest is the decoded, validated request of DELETE /passengers/{passengerId}/trips/{tripId}.
+type DeleteTripRequest struct {
+	PassengerID int64 // path "passengerId", required
+	TripID      int64 // path "tripId", required
+}
+
+// DeleteTripResponse is one of the DeleteTrip{Status}Response types.
+type DeleteTripResponse interface {
+	answerDeleteTrip() httpapi.Response
+}
+
+func (f RawResponse) answerDeleteTrip() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// DeleteTrip204Response answers 204: Cancelled.
+type DeleteTrip204Response struct {
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeleteTrip204Response) answerDeleteTrip() httpapi.Response {
+	return httpapi.Response{Status: 204, Header: v.Header}
+}
+
+// DeleteTrip400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type DeleteTrip400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeleteTrip400JSONResponse) answerDeleteTrip() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// DeleteTrip404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type DeleteTrip404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DeleteTrip404JSONResponse) answerDeleteTrip() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "DeleteTrip")
+	var req DeleteTripRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("tripId")); !ok {
+		perrs.Add("tripId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "tripId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("tripId", "must be at least 1")
+		}
+		req.TripID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.DeleteTrip(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "DeleteTrip", err)
+		return
+	}
+	h.srv.Send(w, r, "DeleteTrip", resp.answerDeleteTrip())
+}
+
 // GetItemRequest is the decoded, validated request of GET /items/{id}.
 type GetItemRequest struct {
 	ID int64 // path "id", required
@@ -68,6 +376,8 @@ type GetItemRequest struct {
 type GetItemResponse interface {
 	answerGetItem() httpapi.Response
 }
+
+func (f RawResponse) answerGetItem() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // GetItem200JSONResponse answers 200 with application/json: The item.
 type GetItem200JSONResponse struct {
@@ -93,7 +403,7 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	var req GetItemRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("id")); !ok {
 		perrs.Add("id", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "id", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -113,16 +423,91 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "GetItem", resp.answerGetItem())
 }
 
+// GetPassengerRequest is the decoded, validated request of GET /passengers/{passengerId}.
+type GetPassengerRequest struct {
+	PassengerID int64 // path "passengerId", required
+}
+
+// GetPassengerResponse is one of the GetPassenger{Status}Response types.
+type GetPassengerResponse interface {
+	answerGetPassenger() httpapi.Response
+}
+
+func (f RawResponse) answerGetPassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// GetPassenger200JSONResponse answers 200 with application/json: The passenger.
+type GetPassenger200JSONResponse struct {
+	Body   Passenger
+	Header http.Header // extra headers, may be nil
+}
+
+func (v GetPassenger200JSONResponse) answerGetPassenger() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// GetPassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type GetPassenger400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v GetPassenger400JSONResponse) answerGetPassenger() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// GetPassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type GetPassenger404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v GetPassenger404JSONResponse) answerGetPassenger() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "GetPassenger")
+	var req GetPassengerRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.GetPassenger(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "GetPassenger", err)
+		return
+	}
+	h.srv.Send(w, r, "GetPassenger", resp.answerGetPassenger())
+}
+
 // ListItemsRequest is the decoded, validated request of GET /items.
 type ListItemsRequest struct {
-	Limit  *int64 // query "limit"
-	Offset *int64 // query "offset"
+	Limit  int64 // query "limit"
+	Offset int64 // query "offset"
+}
+
+// NewListItemsRequest returns a ListItemsRequest holding the spec's defaults, as
+// the server starts every request.
+func NewListItemsRequest() ListItemsRequest {
+	return ListItemsRequest{Limit: 20, Offset: 0}
 }
 
 // ListItemsResponse is one of the ListItems{Status}Response types.
 type ListItemsResponse interface {
 	answerListItems() httpapi.Response
 }
+
+func (f RawResponse) answerListItems() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // ListItems200JSONResponse answers 200 with application/json: A page of items.
 type ListItems200JSONResponse struct {
@@ -136,7 +521,7 @@ func (v ListItems200JSONResponse) answerListItems() httpapi.Response {
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "ListItems")
-	var req ListItemsRequest
+	req := NewListItemsRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
 	perrs.In = "query"
@@ -148,7 +533,7 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 			if float64(v) > 100 {
 				perrs.Add("limit", "must be at most 100")
 			}
-			req.Limit = &v
+			req.Limit = v
 		}
 	}
 	perrs.In = "query"
@@ -157,7 +542,7 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 			if float64(v) < 0 {
 				perrs.Add("offset", "must be at least 0")
 			}
-			req.Offset = &v
+			req.Offset = v
 		}
 	}
 	if len(perrs.List) > 0 {
@@ -172,6 +557,199 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "ListItems", resp.answerListItems())
 }
 
+// ListPassengersRequest is the decoded, validated request of GET /passengers.
+type ListPassengersRequest struct {
+	Limit       int64        // query "limit"
+	Offset      int64        // query "offset"
+	Name        *string      // query "name"
+	Nationality *Nationality // query "nationality"
+}
+
+// NewListPassengersRequest returns a ListPassengersRequest holding the spec's defaults, as
+// the server starts every request.
+func NewListPassengersRequest() ListPassengersRequest {
+	return ListPassengersRequest{Limit: 20, Offset: 0}
+}
+
+// ListPassengersResponse is one of the ListPassengers{Status}Response types.
+type ListPassengersResponse interface {
+	answerListPassengers() httpapi.Response
+}
+
+func (f RawResponse) answerListPassengers() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// ListPassengers200JSONResponse answers 200 with application/json: A page of passengers, and how many match in all.
+type ListPassengers200JSONResponse struct {
+	Body   PassengerPage
+	Header http.Header // extra headers, may be nil
+}
+
+func (v ListPassengers200JSONResponse) answerListPassengers() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// ListPassengers400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type ListPassengers400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v ListPassengers400JSONResponse) answerListPassengers() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "ListPassengers")
+	req := NewListPassengersRequest()
+	perrs := &httpapi.Errors{}
+	query := r.URL.Query()
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["limit"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
+			if float64(v) < 1 {
+				perrs.Add("limit", "must be at least 1")
+			}
+			if float64(v) > 100 {
+				perrs.Add("limit", "must be at most 100")
+			}
+			req.Limit = v
+		}
+	}
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["offset"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
+			if float64(v) < 0 {
+				perrs.Add("offset", "must be at least 0")
+			}
+			req.Offset = v
+		}
+	}
+	perrs.In = "query"
+	if v, ok := httpapi.First(query["name"]); ok {
+		if utf8.RuneCountInString(v) < 1 {
+			perrs.Add("name", "must be at least 1 characters long")
+		}
+		if utf8.RuneCountInString(v) > 100 {
+			perrs.Add("name", "must be at most 100 characters long")
+		}
+		req.Name = &v
+	}
+	perrs.In = "query"
+	if v, ok := httpapi.First(query["nationality"]); ok {
+		if !pattern3.MatchString(v) {
+			perrs.Add("nationality", "must match the pattern ^[A-Z]{2}$")
+		}
+		req.Nationality = &v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.ListPassengers(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "ListPassengers", err)
+		return
+	}
+	h.srv.Send(w, r, "ListPassengers", resp.answerListPassengers())
+}
+
+// ListTripsRequest is the decoded, validated request of GET /passengers/{passengerId}/trips.
+type ListTripsRequest struct {
+	PassengerID int64 // path "passengerId", required
+	Limit       int64 // query "limit"
+	Offset      int64 // query "offset"
+}
+
+// NewListTripsRequest returns a ListTripsRequest holding the spec's defaults, as
+// the server starts every request.
+func NewListTripsRequest() ListTripsRequest {
+	return ListTripsRequest{Limit: 20, Offset: 0}
+}
+
+// ListTripsResponse is one of the ListTrips{Status}Response types.
+type ListTripsResponse interface {
+	answerListTrips() httpapi.Response
+}
+
+func (f RawResponse) answerListTrips() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// ListTrips200JSONResponse answers 200 with application/json: A page of the passenger's trips, and how many there are in all.
+type ListTrips200JSONResponse struct {
+	Body   TripPage
+	Header http.Header // extra headers, may be nil
+}
+
+func (v ListTrips200JSONResponse) answerListTrips() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// ListTrips400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type ListTrips400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v ListTrips400JSONResponse) answerListTrips() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// ListTrips404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type ListTrips404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v ListTrips404JSONResponse) answerListTrips() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "ListTrips")
+	req := NewListTripsRequest()
+	perrs := &httpapi.Errors{}
+	query := r.URL.Query()
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["limit"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
+			if float64(v) < 1 {
+				perrs.Add("limit", "must be at least 1")
+			}
+			if float64(v) > 100 {
+				perrs.Add("limit", "must be at most 100")
+			}
+			req.Limit = v
+		}
+	}
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["offset"]); ok {
+		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
+			if float64(v) < 0 {
+				perrs.Add("offset", "must be at least 0")
+			}
+			req.Offset = v
+		}
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.ListTrips(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "ListTrips", err)
+		return
+	}
+	h.srv.Send(w, r, "ListTrips", resp.answerListTrips())
+}
+
 // PingRequest is the decoded, validated request of GET /ping.
 type PingRequest struct {
 }
@@ -180,6 +758,8 @@ type PingRequest struct {
 type PingResponse interface {
 	answerPing() httpapi.Response
 }
+
+func (f RawResponse) answerPing() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // Ping200JSONResponse answers 200 with application/json: The service is reachable.
 type Ping200JSONResponse struct {
@@ -200,4 +780,167 @@ func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.srv.Send(w, r, "Ping", resp.answerPing())
+}
+
+// SumRequest is the decoded, validated request of GET /sum.
+type SumRequest struct {
+	A Operand // query "a", required
+	B Operand // query "b", required
+}
+
+// SumResponse is one of the Sum{Status}Response types.
+type SumResponse interface {
+	answerSum() httpapi.Response
+}
+
+func (f RawResponse) answerSum() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// Sum200JSONResponse answers 200 with application/json: a + b.
+type Sum200JSONResponse struct {
+	Body   int64
+	Header http.Header // extra headers, may be nil
+}
+
+func (v Sum200JSONResponse) answerSum() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// Sum400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type Sum400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v Sum400JSONResponse) answerSum() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "Sum")
+	var req SumRequest
+	perrs := &httpapi.Errors{}
+	query := r.URL.Query()
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["a"]); !ok {
+		perrs.Add("a", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "a", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < -4.503599627370496e+15 {
+			perrs.Add("a", "must be at least -4.503599627370496e+15")
+		}
+		if float64(v) > 4.503599627370496e+15 {
+			perrs.Add("a", "must be at most 4.503599627370496e+15")
+		}
+		req.A = v
+	}
+	perrs.In = "query"
+	if s, ok := httpapi.First(query["b"]); !ok {
+		perrs.Add("b", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "b", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < -4.503599627370496e+15 {
+			perrs.Add("b", "must be at least -4.503599627370496e+15")
+		}
+		if float64(v) > 4.503599627370496e+15 {
+			perrs.Add("b", "must be at most 4.503599627370496e+15")
+		}
+		req.B = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.Sum(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "Sum", err)
+		return
+	}
+	h.srv.Send(w, r, "Sum", resp.answerSum())
+}
+
+// UpdatePassengerRequest is the decoded, validated request of PATCH /passengers/{passengerId}.
+type UpdatePassengerRequest struct {
+	PassengerID int64          // path "passengerId", required
+	Body        PassengerPatch // application/json, required
+}
+
+// UpdatePassengerResponse is one of the UpdatePassenger{Status}Response types.
+type UpdatePassengerResponse interface {
+	answerUpdatePassenger() httpapi.Response
+}
+
+func (f RawResponse) answerUpdatePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// UpdatePassenger200JSONResponse answers 200 with application/json: The passenger, as updated.
+type UpdatePassenger200JSONResponse struct {
+	Body   Passenger
+	Header http.Header // extra headers, may be nil
+}
+
+func (v UpdatePassenger200JSONResponse) answerUpdatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// UpdatePassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
+type UpdatePassenger400JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v UpdatePassenger400JSONResponse) answerUpdatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// UpdatePassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
+type UpdatePassenger404JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v UpdatePassenger404JSONResponse) answerUpdatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+// UpdatePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
+type UpdatePassenger409JSONResponse struct {
+	Body   Problem
+	Header http.Header // extra headers, may be nil
+}
+
+func (v UpdatePassenger409JSONResponse) answerUpdatePassenger() httpapi.Response {
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "UpdatePassenger")
+	var req UpdatePassengerRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+		perrs.Add("passengerId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("passengerId", "must be at least 1")
+		}
+		req.PassengerID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	var wire wirePassengerPatch
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
+		berrs := &httpapi.Errors{In: "body"}
+		decodePassengerPatch(&wire, "", berrs, &req.Body)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
+			return
+		}
+	}
+	resp, err := h.api.UpdatePassenger(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "UpdatePassenger", err)
+		return
+	}
+	h.srv.Send(w, r, "UpdatePassenger", resp.answerUpdatePassenger())
 }

@@ -30,25 +30,62 @@ func NewHandler(api API, opts Options) http.Handler {
 	h := &handler{api: api, srv: httpapi.NewServer(opts, securitySchemes)}
 	for _, rt := range routes {
 		serve := rt.serve
-		h.srv.Handle(rt.pattern, rt.op, func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) })
+		fn := func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) }
+		if rt.wrap {
+			fn = h.srv.Wrap(rt.op, fn)
+		}
+		h.srv.Handle(rt.pattern, rt.op, fn)
 	}
 	return h.srv
 }
 
 // routes is a table, not one Handle call per operation, so that a large
-// API compiles as data rather than as one long function.
+// API compiles as data rather than as one long function. An operation's
+// route is wrapped (httpapi.Server.Wrap: its ID in the context, then
+// Options.Middleware); a dispatcher's operations are wrapped each.
 var routes = [...]struct {
 	pattern, op string
+	wrap        bool
 	serve       func(*handler, http.ResponseWriter, *http.Request)
 }{
-	{"POST /api/items", "CreateItem", (*handler).handleCreateItem},
-	{"GET /api/items/{p0}", "GetItem", (*handler).handleGetItem},
-	{"GET /api/items", "ListItems", (*handler).handleListItems},
-	{"GET /api/ping", "Ping", (*handler).handlePing},
-	{"GET /live", "", (*handler).live},
-	{"GET /ready", "", (*handler).ready},
-	{"GET /api/openapi.json", "", (*handler).specJSON},
-	{"GET /api/openapi.yaml", "", (*handler).specYAML},
+	{"POST /api/items", "CreateItem", true, (*handler).handleCreateItem},
+	{"POST /api/passengers", "CreatePassenger", true, (*handler).handleCreatePassenger},
+	{"POST /api/passengers/{passengerId}/trips", "CreateTrip", true, (*handler).handleCreateTrip},
+	{"DELETE /api/passengers/{passengerId}", "DeletePassenger", true, (*handler).handleDeletePassenger},
+	{"DELETE /api/passengers/{passengerId}/trips/{tripId}", "DeleteTrip", true, (*handler).handleDeleteTrip},
+	{"GET /api/items/{id}", "GetItem", true, (*handler).handleGetItem},
+	{"GET /api/passengers/{passengerId}", "GetPassenger", true, (*handler).handleGetPassenger},
+	{"GET /api/items", "ListItems", true, (*handler).handleListItems},
+	{"GET /api/passengers", "ListPassengers", true, (*handler).handleListPassengers},
+	{"GET /api/passengers/{passengerId}/trips", "ListTrips", true, (*handler).handleListTrips},
+	{"GET /api/ping", "Ping", true, (*handler).handlePing},
+	{"GET /api/sum", "Sum", true, (*handler).handleSum},
+	{"PATCH /api/passengers/{passengerId}", "UpdatePassenger", true, (*handler).handleUpdatePassenger},
+	{"GET /live", "", false, (*handler).live},
+	{"GET /ready", "", false, (*handler).ready},
+	{"GET /api/openapi.json", "", false, (*handler).specJSON},
+	{"GET /api/openapi.yaml", "", false, (*handler).specYAML},
+}
+
+// Operations lists the operations of the spec, in the order of their Go
+// names: a test can go through them all, for example to check that none
+// answers 501 Not Implemented any more.
+func Operations() []httpapi.Operation {
+	return []httpapi.Operation{
+		{ID: "createItem", Name: "CreateItem", Method: "POST", Path: "/items"},
+		{ID: "createPassenger", Name: "CreatePassenger", Method: "POST", Path: "/passengers"},
+		{ID: "createTrip", Name: "CreateTrip", Method: "POST", Path: "/passengers/{passengerId}/trips"},
+		{ID: "deletePassenger", Name: "DeletePassenger", Method: "DELETE", Path: "/passengers/{passengerId}"},
+		{ID: "deleteTrip", Name: "DeleteTrip", Method: "DELETE", Path: "/passengers/{passengerId}/trips/{tripId}"},
+		{ID: "getItem", Name: "GetItem", Method: "GET", Path: "/items/{id}"},
+		{ID: "getPassenger", Name: "GetPassenger", Method: "GET", Path: "/passengers/{passengerId}"},
+		{ID: "listItems", Name: "ListItems", Method: "GET", Path: "/items"},
+		{ID: "listPassengers", Name: "ListPassengers", Method: "GET", Path: "/passengers"},
+		{ID: "listTrips", Name: "ListTrips", Method: "GET", Path: "/passengers/{passengerId}/trips"},
+		{ID: "ping", Name: "Ping", Method: "GET", Path: "/ping"},
+		{ID: "sum", Name: "Sum", Method: "GET", Path: "/sum"},
+		{ID: "updatePassenger", Name: "UpdatePassenger", Method: "PATCH", Path: "/passengers/{passengerId}"},
+	}
 }
 
 func (h *handler) live(w http.ResponseWriter, r *http.Request)  { h.srv.Live(w, r) }
@@ -65,4 +102,9 @@ func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
 // The patterns of the spec, compiled once.
 var (
 	pattern1 = regexp.MustCompile("^[a-z0-9-]+$")
+	pattern2 = regexp.MustCompile("\\S")
+	pattern3 = regexp.MustCompile("^[A-Z]{2}$")
+	pattern4 = regexp.MustCompile("^[A-Z0-9]{2}[0-9]{1,4}$")
+	pattern5 = regexp.MustCompile("^[1-9][0-9]?[A-K]$")
+	pattern6 = regexp.MustCompile("^\\+[1-9][0-9]{6,14}$")
 )

@@ -41,7 +41,17 @@ type Client struct {
 	// MaxResponseBytes bounds the body read from an answer: 0 means 16
 	// MiB, a negative value no bound.
 	MaxResponseBytes int64
+	// Credentials gives, by security scheme (the Scheme constants of
+	// package samples), what the client presents to the operations
+	// that need it: httpapi.Token(t), httpapi.BasicAuth(user, password),
+	// or a function fetching a fresh token for each call. Of an
+	// operation's security alternatives, the first whose schemes all have
+	// a source is presented. Edit runs after and may change them.
+	Credentials map[string]httpapi.CredentialSource
 }
+
+// securitySchemes say where a request carries each scheme's credentials.
+var securitySchemes = []httpapi.SecurityScheme{}
 
 // Addresser is what ForApp needs: the runtime's *runtime.App provides it.
 type Addresser interface {
@@ -63,8 +73,9 @@ func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 // server's application/problem+json body.
 type Error = httpapi.ClientError
 
-func (c *Client) do(op string, req *http.Request) (*http.Response, error) {
-	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes})
+func (c *Client) do(op string, security [][]httpapi.Requirement, req *http.Request) (*http.Response, error) {
+	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes,
+		Security: security, Schemes: securitySchemes, Credentials: c.Credentials})
 }
 
 // CreateItem calls POST /items: Creates an item.
@@ -85,7 +96,7 @@ func (c *Client) CreateItem(ctx context.Context, req samples.CreateItemRequest) 
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	res, err := c.do("CreateItem", hr)
+	res, err := c.do("CreateItem", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +116,180 @@ func (c *Client) CreateItem(ctx context.Context, req samples.CreateItemRequest) 
 	}
 }
 
+// CreatePassenger calls POST /passengers: Registers a passenger.
+func (c *Client) CreatePassenger(ctx context.Context, req samples.CreatePassengerRequest) (samples.CreatePassengerResponse, error) {
+	path := "/passengers"
+	var body io.Reader
+	{
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode the body of CreatePassenger: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	hr, err := http.NewRequestWithContext(ctx, "POST", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.do("CreatePassenger", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 201:
+		v := samples.CreatePassenger201JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 201 answer of CreatePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.CreatePassenger400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of CreatePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 409:
+		v := samples.CreatePassenger409JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 409 answer of CreatePassenger: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("CreatePassenger", res)
+	}
+}
+
+// CreateTrip calls POST /passengers/{passengerId}/trips: Books a trip for a passenger.
+func (c *Client) CreateTrip(ctx context.Context, req samples.CreateTripRequest) (samples.CreateTripResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID)) + "/trips"
+	var body io.Reader
+	{
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode the body of CreateTrip: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	hr, err := http.NewRequestWithContext(ctx, "POST", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.do("CreateTrip", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 201:
+		v := samples.CreateTrip201JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 201 answer of CreateTrip: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.CreateTrip400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of CreateTrip: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.CreateTrip404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of CreateTrip: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 409:
+		v := samples.CreateTrip409JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 409 answer of CreateTrip: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("CreateTrip", res)
+	}
+}
+
+// DeletePassenger calls DELETE /passengers/{passengerId}: Deletes a passenger who has no trips left.
+func (c *Client) DeletePassenger(ctx context.Context, req samples.DeletePassengerRequest) (samples.DeletePassengerResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID))
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "DELETE", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("DeletePassenger", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 204:
+		v := samples.DeletePassenger204Response{Header: res.Header}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.DeletePassenger400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of DeletePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.DeletePassenger404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of DeletePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 409:
+		v := samples.DeletePassenger409JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 409 answer of DeletePassenger: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("DeletePassenger", res)
+	}
+}
+
+// DeleteTrip calls DELETE /passengers/{passengerId}/trips/{tripId}: Cancels one of a passenger's trips.
+func (c *Client) DeleteTrip(ctx context.Context, req samples.DeleteTripRequest) (samples.DeleteTripResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID)) + "/trips/" + url.PathEscape(httpapi.FormatParam(req.TripID))
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "DELETE", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("DeleteTrip", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 204:
+		v := samples.DeleteTrip204Response{Header: res.Header}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.DeleteTrip400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of DeleteTrip: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.DeleteTrip404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of DeleteTrip: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("DeleteTrip", res)
+	}
+}
+
 // GetItem calls GET /items/{id}: Returns one item.
 func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (samples.GetItemResponse, error) {
 	path := "/items/" + url.PathEscape(httpapi.FormatParam(req.ID))
@@ -113,7 +298,7 @@ func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (sampl
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do("GetItem", hr)
+	res, err := c.do("GetItem", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -133,15 +318,52 @@ func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (sampl
 	}
 }
 
+// GetPassenger calls GET /passengers/{passengerId}: Returns one passenger.
+func (c *Client) GetPassenger(ctx context.Context, req samples.GetPassengerRequest) (samples.GetPassengerResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID))
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("GetPassenger", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := samples.GetPassenger200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of GetPassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.GetPassenger400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of GetPassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.GetPassenger404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of GetPassenger: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("GetPassenger", res)
+	}
+}
+
 // ListItems calls GET /items: Lists items, a page at a time.
 func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (samples.ListItemsResponse, error) {
 	path := "/items"
 	query := url.Values{}
-	if req.Limit != nil {
-		query.Set("limit", httpapi.FormatParam(*req.Limit))
+	if req.Limit != 20 { // the default goes without saying
+		query.Set("limit", httpapi.FormatParam(req.Limit))
 	}
-	if req.Offset != nil {
-		query.Set("offset", httpapi.FormatParam(*req.Offset))
+	if req.Offset != 0 { // the default goes without saying
+		query.Set("offset", httpapi.FormatParam(req.Offset))
 	}
 	if len(query) > 0 {
 		path += "?" + query.Encode()
@@ -151,7 +373,7 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do("ListItems", hr)
+	res, err := c.do("ListItems", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +390,100 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	}
 }
 
+// ListPassengers calls GET /passengers: Lists passengers by id, a page at a time, optionally filtered.
+func (c *Client) ListPassengers(ctx context.Context, req samples.ListPassengersRequest) (samples.ListPassengersResponse, error) {
+	path := "/passengers"
+	query := url.Values{}
+	if req.Limit != 20 { // the default goes without saying
+		query.Set("limit", httpapi.FormatParam(req.Limit))
+	}
+	if req.Offset != 0 { // the default goes without saying
+		query.Set("offset", httpapi.FormatParam(req.Offset))
+	}
+	if req.Name != nil {
+		query.Set("name", httpapi.FormatParam(*req.Name))
+	}
+	if req.Nationality != nil {
+		query.Set("nationality", httpapi.FormatParam(*req.Nationality))
+	}
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("ListPassengers", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := samples.ListPassengers200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of ListPassengers: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.ListPassengers400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of ListPassengers: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("ListPassengers", res)
+	}
+}
+
+// ListTrips calls GET /passengers/{passengerId}/trips: Lists a passenger's trips by id, a page at a time.
+func (c *Client) ListTrips(ctx context.Context, req samples.ListTripsRequest) (samples.ListTripsResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID)) + "/trips"
+	query := url.Values{}
+	if req.Limit != 20 { // the default goes without saying
+		query.Set("limit", httpapi.FormatParam(req.Limit))
+	}
+	if req.Offset != 0 { // the default goes without saying
+		query.Set("offset", httpapi.FormatParam(req.Offset))
+	}
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("ListTrips", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := samples.ListTrips200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of ListTrips: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.ListTrips400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of ListTrips: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.ListTrips404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of ListTrips: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("ListTrips", res)
+	}
+}
+
 // Ping calls GET /ping: Answers pong; a cheap end-to-end check through the ingress.
 func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.PingResponse, error) {
 	path := "/ping"
@@ -176,7 +492,7 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do("Ping", hr)
+	res, err := c.do("Ping", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -190,5 +506,95 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("Ping", res)
+	}
+}
+
+// Sum calls GET /sum: Adds a and b, as CloudHarness samples' synchronous operation does.
+func (c *Client) Sum(ctx context.Context, req samples.SumRequest) (samples.SumResponse, error) {
+	path := "/sum"
+	query := url.Values{}
+	query.Set("a", httpapi.FormatParam(req.A))
+	query.Set("b", httpapi.FormatParam(req.B))
+	if len(query) > 0 {
+		path += "?" + query.Encode()
+	}
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("Sum", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := samples.Sum200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of Sum: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.Sum400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of Sum: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("Sum", res)
+	}
+}
+
+// UpdatePassenger calls PATCH /passengers/{passengerId}: Changes the properties given, and only those; phone null removes the phone.
+func (c *Client) UpdatePassenger(ctx context.Context, req samples.UpdatePassengerRequest) (samples.UpdatePassengerResponse, error) {
+	path := "/passengers/" + url.PathEscape(httpapi.FormatParam(req.PassengerID))
+	var body io.Reader
+	{
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode the body of UpdatePassenger: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	hr, err := http.NewRequestWithContext(ctx, "PATCH", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.do("UpdatePassenger", nil, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := samples.UpdatePassenger200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of UpdatePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 400:
+		v := samples.UpdatePassenger400JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 400 answer of UpdatePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 404:
+		v := samples.UpdatePassenger404JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 404 answer of UpdatePassenger: %w", err)
+		}
+		return v, nil
+	case res.StatusCode == 409:
+		v := samples.UpdatePassenger409JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 409 answer of UpdatePassenger: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("UpdatePassenger", res)
 	}
 }

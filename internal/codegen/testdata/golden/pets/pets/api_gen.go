@@ -9,6 +9,7 @@ package pets
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -27,10 +28,16 @@ type API interface {
 	CreatePet(ctx context.Context, req CreatePetRequest) (CreatePetResponse, error)
 	// DeletePet serves DELETE /pets/{petId}
 	DeletePet(ctx context.Context, req DeletePetRequest) (DeletePetResponse, error)
+	// DownloadPhoto serves GET /pets/{petId}/photo.{ext}
+	DownloadPhoto(ctx context.Context, req DownloadPhotoRequest) (DownloadPhotoResponse, error)
 	// GetPet serves GET /pets/{petId}
 	GetPet(ctx context.Context, req GetPetRequest) (GetPetResponse, error)
 	// ListPets serves GET /pets: Lists pets a page at a time.
 	ListPets(ctx context.Context, req ListPetsRequest) (ListPetsResponse, error)
+	// PatchPet serves PATCH /pets/{petId}: Changes the fields given; a null tag removes the tag.
+	PatchPet(ctx context.Context, req PatchPetRequest) (PatchPetResponse, error)
+	// PetEvents serves GET /pets/{petId}/events: The pet's events as server-sent events (answered raw).
+	PetEvents(ctx context.Context, req PetEventsRequest) (PetEventsResponse, error)
 	// UpdatePet serves PUT /pets/{petId}
 	UpdatePet(ctx context.Context, req UpdatePetRequest) (UpdatePetResponse, error)
 	// UploadPhoto serves PUT /pets/{petId}/photo.{ext}
@@ -62,6 +69,11 @@ func (UnimplementedPets) DeletePet(context.Context, DeletePetRequest) (DeletePet
 	return nil, ErrNotImplemented
 }
 
+// DownloadPhoto answers 501.
+func (UnimplementedPets) DownloadPhoto(context.Context, DownloadPhotoRequest) (DownloadPhotoResponse, error) {
+	return nil, ErrNotImplemented
+}
+
 // GetPet answers 501.
 func (UnimplementedPets) GetPet(context.Context, GetPetRequest) (GetPetResponse, error) {
 	return nil, ErrNotImplemented
@@ -69,6 +81,16 @@ func (UnimplementedPets) GetPet(context.Context, GetPetRequest) (GetPetResponse,
 
 // ListPets answers 501.
 func (UnimplementedPets) ListPets(context.Context, ListPetsRequest) (ListPetsResponse, error) {
+	return nil, ErrNotImplemented
+}
+
+// PatchPet answers 501.
+func (UnimplementedPets) PatchPet(context.Context, PatchPetRequest) (PatchPetResponse, error) {
+	return nil, ErrNotImplemented
+}
+
+// PetEvents answers 501.
+func (UnimplementedPets) PetEvents(context.Context, PetEventsRequest) (PetEventsResponse, error) {
 	return nil, ErrNotImplemented
 }
 
@@ -83,6 +105,16 @@ func (UnimplementedPets) UploadPhoto(context.Context, UploadPhotoRequest) (Uploa
 }
 
 var _ API = UnimplementedPets{}
+
+// RawResponse answers any operation by writing the answer itself, with the
+// http.ResponseWriter: server-sent events, downloads, redirects, anything
+// the spec's response types cannot say. Its status and headers are not
+// checked against the spec. Return it as the operation's response:
+//
+//	return RawResponse(func(w http.ResponseWriter, r *http.Request) {
+//		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+//	}), nil
+type RawResponse func(w http.ResponseWriter, r *http.Request)
 
 // The runtime's types a service names, the same in every service.
 type (

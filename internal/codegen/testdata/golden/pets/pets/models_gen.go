@@ -12,14 +12,14 @@ import (
 
 // NewPet is a schema of the API.
 type NewPet struct {
-	Age        int64              `json:"age"`
-	Attributes map[string]float64 `json:"attributes,omitempty"`
-	Born       *Date              `json:"born,omitempty"`
-	Name       string             `json:"name"`
-	Owner      *NewPetOwner       `json:"owner,omitempty"`
-	PhotoURLs  []string           `json:"photoUrls,omitempty"`
-	Status     *Status            `json:"status,omitempty"`
-	Tag        *string            `json:"tag,omitempty"`
+	Age        int64                         `json:"age"`
+	Attributes map[string]float64            `json:"attributes,omitempty"`
+	Born       *Date                         `json:"born,omitempty"`
+	Name       string                        `json:"name"`
+	Owner      httpapi.Nullable[NewPetOwner] `json:"owner,omitzero"`
+	PhotoURLs  []string                      `json:"photoUrls,omitempty"`
+	Status     *Status                       `json:"status,omitempty"`
+	Tag        *string                       `json:"tag,omitempty"`
 }
 
 // wireNewPet is NewPet as decoded: every field optional, so that
@@ -29,7 +29,7 @@ type wireNewPet struct {
 	Attributes map[string]float64 `json:"attributes"`
 	Born       *string            `json:"born"`
 	Name       *string            `json:"name"`
-	Owner      *wireNewPetOwner   `json:"owner"`
+	Owner      json.RawMessage    `json:"owner"`
 	PhotoURLs  []string           `json:"photoUrls"`
 	Status     *Status            `json:"status"`
 	Tag        *string            `json:"tag"`
@@ -104,8 +104,18 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		}
 	}
 	if w.Owner != nil {
-		m.Owner = new(NewPetOwner)
-		decodeNewPetOwner(w.Owner, httpapi.Join(p, "owner"), errs, m.Owner)
+		if string(w.Owner) == "null" {
+			m.Owner = httpapi.Null[NewPetOwner]()
+		} else {
+			var x wireNewPetOwner
+			if err := json.Unmarshal(w.Owner, &x); err != nil {
+				errs.Undecodable(httpapi.Join(p, "owner"), err)
+			} else {
+				var v NewPetOwner
+				decodeNewPetOwner(&x, httpapi.Join(p, "owner"), errs, &v)
+				m.Owner = httpapi.NewNullable(v)
+			}
+		}
 	}
 	if w.PhotoURLs != nil {
 		m.PhotoURLs = w.PhotoURLs
@@ -176,16 +186,16 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *httpapi.Errors, m *Ne
 
 // Pet is a schema of the API.
 type Pet struct {
-	Age        int64              `json:"age"`
-	Attributes map[string]float64 `json:"attributes,omitempty"`
-	Born       *Date              `json:"born,omitempty"`
-	ID         int64              `json:"id"`
-	Name       string             `json:"name"`
-	Owner      *NewPetOwner       `json:"owner,omitempty"`
-	Parent     *Pet               `json:"parent,omitempty"`
-	PhotoURLs  []string           `json:"photoUrls,omitempty"`
-	Status     *Status            `json:"status,omitempty"`
-	Tag        *string            `json:"tag,omitempty"`
+	Age        int64                         `json:"age"`
+	Attributes map[string]float64            `json:"attributes,omitempty"`
+	Born       *Date                         `json:"born,omitempty"`
+	ID         int64                         `json:"id"`
+	Name       string                        `json:"name"`
+	Owner      httpapi.Nullable[NewPetOwner] `json:"owner,omitzero"`
+	Parent     *Pet                          `json:"parent,omitempty"`
+	PhotoURLs  []string                      `json:"photoUrls,omitempty"`
+	Status     *Status                       `json:"status,omitempty"`
+	Tag        *string                       `json:"tag,omitempty"`
 }
 
 // PetPage is a schema of the API.
@@ -202,6 +212,65 @@ func (m PetPage) MarshalJSON() ([]byte, error) {
 		m.Items = []Pet{}
 	}
 	return json.Marshal(plain(m))
+}
+
+// PetPatch is a schema of the API.
+type PetPatch struct {
+	Name *string                  `json:"name,omitempty"`
+	Tag  httpapi.Nullable[string] `json:"tag,omitzero"`
+}
+
+// wirePetPatch is PetPatch as decoded: every field optional, so that
+// absence is seen and reported.
+type wirePetPatch struct {
+	Name  *string         `json:"name"`
+	Tag   json.RawMessage `json:"tag"`
+	nulls []string        // the optional properties that were null but may not be
+}
+
+// UnmarshalJSON reads the properties by their exact names.
+func (w *wirePetPatch) UnmarshalJSON(b []byte) error {
+	o, err := httpapi.ReadObject(b)
+	if err != nil {
+		return err
+	}
+	o.Field("name", &w.Name, false)
+	o.Field("tag", &w.Tag, true)
+	w.nulls = o.Nulls()
+	return o.Err()
+}
+
+// decodePetPatch fills m from w, reporting what is invalid into errs.
+func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch) {
+	for _, k := range w.nulls {
+		errs.Add(httpapi.Join(p, k), "must not be null")
+	}
+	if w.Name != nil {
+		m.Name = w.Name
+		if utf8.RuneCountInString((*m.Name)) < 1 {
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
+		}
+		if utf8.RuneCountInString((*m.Name)) > 64 {
+			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
+		}
+	}
+	if w.Tag != nil {
+		if string(w.Tag) == "null" {
+			m.Tag = httpapi.Null[string]()
+		} else {
+			var x string
+			if err := json.Unmarshal(w.Tag, &x); err != nil {
+				errs.Undecodable(httpapi.Join(p, "tag"), err)
+			} else {
+				var v string
+				v = x
+				if !pattern1.MatchString(v) {
+					errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
+				}
+				m.Tag = httpapi.NewNullable(v)
+			}
+		}
+	}
 }
 
 // Problem is a schema of the API.

@@ -3,6 +3,7 @@
 package pets
 
 import (
+	"io"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -15,12 +16,17 @@ import (
 type AddDocumentRequest struct {
 	PetID int64           // path "petId", required
 	Body  *multipart.Form // multipart/form-data, required
+	// Parts, for a client, are sent in place of Body, each file read from
+	// its io.Reader as the request goes out. The server leaves it nil.
+	Parts []httpapi.Part
 }
 
 // AddDocumentResponse is one of the AddDocument{Status}Response types.
 type AddDocumentResponse interface {
 	answerAddDocument() httpapi.Response
 }
+
+func (f RawResponse) answerAddDocument() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // AddDocument200TextResponse answers 200 with text/plain: What the server read from the form.
 type AddDocument200TextResponse struct {
@@ -42,7 +48,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 	var req AddDocumentRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
@@ -134,6 +140,8 @@ type AddNoteResponse interface {
 	answerAddNote() httpapi.Response
 }
 
+func (f RawResponse) answerAddNote() httpapi.Response { return httpapi.Response{Raw: f} }
+
 // AddNote200TextResponse answers 200 with text/plain: The note as stored.
 type AddNote200TextResponse struct {
 	Body   string
@@ -154,7 +162,7 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	var req AddNoteRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
@@ -191,6 +199,8 @@ type CreatePetRequest struct {
 type CreatePetResponse interface {
 	answerCreatePet() httpapi.Response
 }
+
+func (f RawResponse) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
 type CreatePet201JSONResponse struct {
@@ -245,6 +255,8 @@ type DeletePetResponse interface {
 	answerDeletePet() httpapi.Response
 }
 
+func (f RawResponse) answerDeletePet() httpapi.Response { return httpapi.Response{Raw: f} }
+
 // DeletePet204Response answers 204: Deleted.
 type DeletePet204Response struct {
 	Header http.Header // extra headers, may be nil
@@ -264,7 +276,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	var req DeletePetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -290,6 +302,91 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 
 var securityDeletePet = [][]httpapi.Requirement{{{Scheme: "oauth", Scopes: []string{"pets:write"}}}}
 
+// DownloadPhotoRequest is the decoded, validated request of GET /pets/{petId}/photo.{ext}.
+type DownloadPhotoRequest struct {
+	PetID int64            // path "petId", required
+	Ext   DownloadPhotoExt // path "ext", required
+}
+
+// DownloadPhotoResponse is one of the DownloadPhoto{Status}Response types.
+type DownloadPhotoResponse interface {
+	answerDownloadPhoto() httpapi.Response
+}
+
+func (f RawResponse) answerDownloadPhoto() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// DownloadPhoto200BinaryResponse answers 200 with application/octet-stream: The photo, streamed.
+type DownloadPhoto200BinaryResponse struct {
+	Body   io.ReadCloser
+	Header http.Header // extra headers, may be nil
+}
+
+func (v DownloadPhoto200BinaryResponse) answerDownloadPhoto() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/octet-stream", Header: v.Header, Stream: v.Body}
+}
+
+func (h *handler) handleDownloadPhoto(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "DownloadPhoto")
+	ctx, ok := h.srv.Authenticate(w, r, "DownloadPhoto", securityDownloadPhoto)
+	if !ok {
+		return
+	}
+	r = r.WithContext(ctx)
+	var req DownloadPhotoRequest
+	perrs := &httpapi.Errors{}
+	seg := segmentsDownloadPhoto.FindStringSubmatch(r.URL.Path)
+	if seg == nil {
+		h.srv.NotFound(w, r)
+		return
+	}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(seg[1]); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
+		req.PetID = v
+	}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(seg[2]); !ok {
+		perrs.Add("ext", "is required")
+	} else {
+		v := s
+		e := decodeDownloadPhotoExt(DownloadPhotoExt(v), "ext", perrs)
+		req.Ext = e
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.DownloadPhoto(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "DownloadPhoto", err)
+		return
+	}
+	h.srv.Send(w, r, "DownloadPhoto", resp.answerDownloadPhoto())
+}
+
+var securityDownloadPhoto = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
+var segmentsDownloadPhoto = regexp.MustCompile("^/api/pets/([^/]+)/photo\\.([^/]+?)$")
+
+// DownloadPhotoExt is an enumeration of the API.
+type DownloadPhotoExt string
+
+// The values of DownloadPhotoExt.
+const (
+	DownloadPhotoExtPng DownloadPhotoExt = "png"
+	DownloadPhotoExtJpg DownloadPhotoExt = "jpg"
+)
+
+func decodeDownloadPhotoExt(w DownloadPhotoExt, p string, errs *httpapi.Errors) DownloadPhotoExt {
+	switch w {
+	case DownloadPhotoExtPng, DownloadPhotoExtJpg:
+	default:
+		errs.Add(p, "must be one of: png, jpg")
+	}
+	return w
+}
+
 // GetPetRequest is the decoded, validated request of GET /pets/{petId}.
 type GetPetRequest struct {
 	PetID int64 // path "petId", required
@@ -299,6 +396,8 @@ type GetPetRequest struct {
 type GetPetResponse interface {
 	answerGetPet() httpapi.Response
 }
+
+func (f RawResponse) answerGetPet() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // GetPet200JSONResponse answers 200 with application/json: The pet.
 type GetPet200JSONResponse struct {
@@ -329,7 +428,7 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	var req GetPetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -353,16 +452,24 @@ var securityGetPet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // ListPetsRequest is the decoded, validated request of GET /pets.
 type ListPetsRequest struct {
-	Limit      *int32   // query "limit"
+	Limit      int32    // query "limit"
 	Cursor     *string  // query "cursor"
 	Status     []Status // query "status"
 	XRequestID *string  // header "X-Request-ID"
+}
+
+// NewListPetsRequest returns a ListPetsRequest holding the spec's defaults, as
+// the server starts every request.
+func NewListPetsRequest() ListPetsRequest {
+	return ListPetsRequest{Limit: 20}
 }
 
 // ListPetsResponse is one of the ListPets{Status}Response types.
 type ListPetsResponse interface {
 	answerListPets() httpapi.Response
 }
+
+func (f RawResponse) answerListPets() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // ListPets200JSONResponse answers 200 with application/json: A page of pets.
 type ListPets200JSONResponse struct {
@@ -387,7 +494,7 @@ func (v ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 	defer h.srv.Recover(w, r, "ListPets")
-	var req ListPetsRequest
+	req := NewListPetsRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
 	perrs.In = "query"
@@ -399,7 +506,7 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 			if float64(v) > 100 {
 				perrs.Add("limit", "must be at most 100")
 			}
-			req.Limit = &v
+			req.Limit = v
 		}
 	}
 	perrs.In = "query"
@@ -442,6 +549,123 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 	h.srv.Send(w, r, "ListPets", resp.answerListPets())
 }
 
+// PatchPetRequest is the decoded, validated request of PATCH /pets/{petId}.
+type PatchPetRequest struct {
+	PetID int64    // path "petId", required
+	Body  PetPatch // application/json, required
+}
+
+// PatchPetResponse is one of the PatchPet{Status}Response types.
+type PatchPetResponse interface {
+	answerPatchPet() httpapi.Response
+}
+
+func (f RawResponse) answerPatchPet() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// PatchPet200JSONResponse answers 200 with application/json: The pet as changed.
+type PatchPet200JSONResponse struct {
+	Body   PetPatch
+	Header http.Header // extra headers, may be nil
+}
+
+func (v PatchPet200JSONResponse) answerPatchPet() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+}
+
+func (h *handler) handlePatchPet(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "PatchPet")
+	ctx, ok := h.srv.Authenticate(w, r, "PatchPet", securityPatchPet)
+	if !ok {
+		return
+	}
+	r = r.WithContext(ctx)
+	var req PatchPetRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
+		if float64(v) < 1 {
+			perrs.Add("petId", "must be at least 1")
+		}
+		req.PetID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	var wire wirePetPatch
+	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
+		return
+	} else if present {
+		berrs := &httpapi.Errors{In: "body"}
+		decodePetPatch(&wire, "", berrs, &req.Body)
+		if len(berrs.List) > 0 {
+			h.srv.Invalid(w, r, berrs.List)
+			return
+		}
+	}
+	resp, err := h.api.PatchPet(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "PatchPet", err)
+		return
+	}
+	h.srv.Send(w, r, "PatchPet", resp.answerPatchPet())
+}
+
+var securityPatchPet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
+// PetEventsRequest is the decoded, validated request of GET /pets/{petId}/events.
+type PetEventsRequest struct {
+	PetID int64 // path "petId", required
+}
+
+// PetEventsResponse is one of the PetEvents{Status}Response types.
+type PetEventsResponse interface {
+	answerPetEvents() httpapi.Response
+}
+
+func (f RawResponse) answerPetEvents() httpapi.Response { return httpapi.Response{Raw: f} }
+
+// PetEvents200TextResponse answers 200 with text/event-stream: An event stream.
+type PetEvents200TextResponse struct {
+	Body   string
+	Header http.Header // extra headers, may be nil
+}
+
+func (v PetEvents200TextResponse) answerPetEvents() httpapi.Response {
+	return httpapi.Response{Status: 200, ContentType: "text/event-stream", Header: v.Header, Body: []byte(v.Body)}
+}
+
+func (h *handler) handlePetEvents(w http.ResponseWriter, r *http.Request) {
+	defer h.srv.Recover(w, r, "PetEvents")
+	ctx, ok := h.srv.Authenticate(w, r, "PetEvents", securityPetEvents)
+	if !ok {
+		return
+	}
+	r = r.WithContext(ctx)
+	var req PetEventsRequest
+	perrs := &httpapi.Errors{}
+	perrs.In = "path"
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+		perrs.Add("petId", "is required")
+	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
+		req.PetID = v
+	}
+	if len(perrs.List) > 0 {
+		h.srv.Invalid(w, r, perrs.List)
+		return
+	}
+	resp, err := h.api.PetEvents(r.Context(), req)
+	if resp == nil || err != nil {
+		h.srv.Fail(w, r, "PetEvents", err)
+		return
+	}
+	h.srv.Send(w, r, "PetEvents", resp.answerPetEvents())
+}
+
+var securityPetEvents = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // UpdatePetRequest is the decoded, validated request of PUT /pets/{petId}.
 type UpdatePetRequest struct {
 	PetID   int64  // path "petId", required
@@ -453,6 +677,8 @@ type UpdatePetRequest struct {
 type UpdatePetResponse interface {
 	answerUpdatePet() httpapi.Response
 }
+
+func (f RawResponse) answerUpdatePet() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // UpdatePet200JSONResponse answers 200 with application/json: The updated pet.
 type UpdatePet200JSONResponse struct {
@@ -483,7 +709,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	var req UpdatePetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("p0")); !ok {
+	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -525,15 +751,17 @@ var securityUpdatePet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // UploadPhotoRequest is the decoded, validated request of PUT /pets/{petId}/photo.{ext}.
 type UploadPhotoRequest struct {
-	PetID int64          // path "petId", required
-	Ext   UploadPhotoExt // path "ext", required
-	Body  []byte         // application/octet-stream
+	PetID int64            // path "petId", required
+	Ext   DownloadPhotoExt // path "ext", required
+	Body  io.Reader        // application/octet-stream
 }
 
 // UploadPhotoResponse is one of the UploadPhoto{Status}Response types.
 type UploadPhotoResponse interface {
 	answerUploadPhoto() httpapi.Response
 }
+
+func (f RawResponse) answerUploadPhoto() httpapi.Response { return httpapi.Response{Raw: f} }
 
 // UploadPhoto204Response answers 204: Stored.
 type UploadPhoto204Response struct {
@@ -569,7 +797,7 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 		perrs.Add("ext", "is required")
 	} else {
 		v := s
-		e := decodeUploadPhotoExt(UploadPhotoExt(v), "ext", perrs)
+		e := decodeDownloadPhotoExt(DownloadPhotoExt(v), "ext", perrs)
 		req.Ext = e
 	}
 	if len(perrs.List) > 0 {
@@ -579,11 +807,7 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 	if present, ok := h.srv.RequestBody(w, r, "application/octet-stream", false); !ok {
 		return
 	} else if present {
-		data, ok := h.srv.ReadBody(w, r)
-		if !ok {
-			return
-		}
-		req.Body = data
+		req.Body = h.srv.BodyReader(w, r)
 	}
 	resp, err := h.api.UploadPhoto(r.Context(), req)
 	if resp == nil || err != nil {
@@ -596,21 +820,3 @@ func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
 var securityUploadPhoto = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 var segmentsUploadPhoto = regexp.MustCompile("^/api/pets/([^/]+)/photo\\.([^/]+?)$")
-
-// UploadPhotoExt is an enumeration of the API.
-type UploadPhotoExt string
-
-// The values of UploadPhotoExt.
-const (
-	UploadPhotoExtPng UploadPhotoExt = "png"
-	UploadPhotoExtJpg UploadPhotoExt = "jpg"
-)
-
-func decodeUploadPhotoExt(w UploadPhotoExt, p string, errs *httpapi.Errors) UploadPhotoExt {
-	switch w {
-	case UploadPhotoExtPng, UploadPhotoExtJpg:
-	default:
-		errs.Add(p, "must be one of: png, jpg")
-	}
-	return w
-}

@@ -36,29 +36,58 @@ func NewHandler(api API, opts Options) http.Handler {
 	h := &handler{api: api, srv: httpapi.NewServer(opts, securitySchemes)}
 	for _, rt := range routes {
 		serve := rt.serve
-		h.srv.Handle(rt.pattern, rt.op, func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) })
+		fn := func(w http.ResponseWriter, r *http.Request) { serve(h, w, r) }
+		if rt.wrap {
+			fn = h.srv.Wrap(rt.op, fn)
+		}
+		h.srv.Handle(rt.pattern, rt.op, fn)
 	}
 	return h.srv
 }
 
 // routes is a table, not one Handle call per operation, so that a large
-// API compiles as data rather than as one long function.
+// API compiles as data rather than as one long function. An operation's
+// route is wrapped (httpapi.Server.Wrap: its ID in the context, then
+// Options.Middleware); a dispatcher's operations are wrapped each.
 var routes = [...]struct {
 	pattern, op string
+	wrap        bool
 	serve       func(*handler, http.ResponseWriter, *http.Request)
 }{
-	{"POST /api/pets/{p0}/documents", "AddDocument", (*handler).handleAddDocument},
-	{"POST /api/pets/{p0}/notes", "AddNote", (*handler).handleAddNote},
-	{"POST /api/pets", "CreatePet", (*handler).handleCreatePet},
-	{"DELETE /api/pets/{p0}", "DeletePet", (*handler).handleDeletePet},
-	{"GET /api/pets/{p0}", "GetPet", (*handler).handleGetPet},
-	{"GET /api/pets", "ListPets", (*handler).handleListPets},
-	{"PUT /api/pets/{p0}", "UpdatePet", (*handler).handleUpdatePet},
-	{"PUT /api/pets/{p0}/{s2}", "UploadPhoto", (*handler).handleUploadPhoto},
-	{"GET /live", "", (*handler).live},
-	{"GET /ready", "", (*handler).ready},
-	{"GET /api/openapi.json", "", (*handler).specJSON},
-	{"GET /api/openapi.yaml", "", (*handler).specYAML},
+	{"POST /api/pets/{petId}/documents", "AddDocument", true, (*handler).handleAddDocument},
+	{"POST /api/pets/{petId}/notes", "AddNote", true, (*handler).handleAddNote},
+	{"POST /api/pets", "CreatePet", true, (*handler).handleCreatePet},
+	{"DELETE /api/pets/{petId}", "DeletePet", true, (*handler).handleDeletePet},
+	{"GET /api/pets/{petId}/{_s2}", "DownloadPhoto", true, (*handler).handleDownloadPhoto},
+	{"GET /api/pets/{petId}", "GetPet", true, (*handler).handleGetPet},
+	{"GET /api/pets", "ListPets", true, (*handler).handleListPets},
+	{"PATCH /api/pets/{petId}", "PatchPet", true, (*handler).handlePatchPet},
+	{"GET /api/pets/{petId}/events", "PetEvents", true, (*handler).handlePetEvents},
+	{"PUT /api/pets/{petId}", "UpdatePet", true, (*handler).handleUpdatePet},
+	{"PUT /api/pets/{petId}/{_s2}", "UploadPhoto", true, (*handler).handleUploadPhoto},
+	{"GET /live", "", false, (*handler).live},
+	{"GET /ready", "", false, (*handler).ready},
+	{"GET /api/openapi.json", "", false, (*handler).specJSON},
+	{"GET /api/openapi.yaml", "", false, (*handler).specYAML},
+}
+
+// Operations lists the operations of the spec, in the order of their Go
+// names: a test can go through them all, for example to check that none
+// answers 501 Not Implemented any more.
+func Operations() []httpapi.Operation {
+	return []httpapi.Operation{
+		{ID: "addDocument", Name: "AddDocument", Method: "POST", Path: "/pets/{petId}/documents"},
+		{ID: "addNote", Name: "AddNote", Method: "POST", Path: "/pets/{petId}/notes"},
+		{ID: "createPet", Name: "CreatePet", Method: "POST", Path: "/pets"},
+		{ID: "deletePet", Name: "DeletePet", Method: "DELETE", Path: "/pets/{petId}"},
+		{ID: "downloadPhoto", Name: "DownloadPhoto", Method: "GET", Path: "/pets/{petId}/photo.{ext}"},
+		{ID: "getPet", Name: "GetPet", Method: "GET", Path: "/pets/{petId}"},
+		{ID: "listPets", Name: "ListPets", Method: "GET", Path: "/pets"},
+		{ID: "patchPet", Name: "PatchPet", Method: "PATCH", Path: "/pets/{petId}"},
+		{ID: "petEvents", Name: "PetEvents", Method: "GET", Path: "/pets/{petId}/events"},
+		{ID: "updatePet", Name: "UpdatePet", Method: "PUT", Path: "/pets/{petId}"},
+		{ID: "uploadPhoto", Name: "UploadPhoto", Method: "PUT", Path: "/pets/{petId}/photo.{ext}"},
+	}
 }
 
 func (h *handler) live(w http.ResponseWriter, r *http.Request)  { h.srv.Live(w, r) }

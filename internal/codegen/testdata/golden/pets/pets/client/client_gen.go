@@ -41,6 +41,19 @@ type Client struct {
 	// MaxResponseBytes bounds the body read from an answer: 0 means 16
 	// MiB, a negative value no bound.
 	MaxResponseBytes int64
+	// Credentials gives, by security scheme (the Scheme constants of
+	// package pets), what the client presents to the operations
+	// that need it: httpapi.Token(t), httpapi.BasicAuth(user, password),
+	// or a function fetching a fresh token for each call. Of an
+	// operation's security alternatives, the first whose schemes all have
+	// a source is presented. Edit runs after and may change them.
+	Credentials map[string]httpapi.CredentialSource
+}
+
+// securitySchemes say where a request carries each scheme's credentials.
+var securitySchemes = []httpapi.SecurityScheme{
+	{Name: "bearer", Type: "http", Scheme: "bearer"},
+	{Name: "oauth", Type: "oauth2"},
 }
 
 // Addresser is what ForApp needs: the runtime's *runtime.App provides it.
@@ -63,8 +76,9 @@ func ForApp(app Addresser) *Client { return New(app.ServiceAddress()) }
 // server's application/problem+json body.
 type Error = httpapi.ClientError
 
-func (c *Client) do(op string, req *http.Request) (*http.Response, error) {
-	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes})
+func (c *Client) do(op string, security [][]httpapi.Requirement, req *http.Request) (*http.Response, error) {
+	return httpapi.Do(req, httpapi.Call{Operation: op, HTTP: c.HTTP, Edit: c.Edit, Retry: c.Retry, MaxResponseBytes: c.MaxResponseBytes,
+		Security: security, Schemes: securitySchemes, Credentials: c.Credentials})
 }
 
 // AddDocument calls POST /pets/{petId}/documents
@@ -72,7 +86,9 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/documents"
 	var body io.Reader
 	var contentType string
-	if req.Body != nil {
+	if len(req.Parts) > 0 {
+		body, contentType = httpapi.StreamMultipart(req.Parts)
+	} else if req.Body != nil {
 		b, ct, err := httpapi.EncodeMultipart(req.Body)
 		if err != nil {
 			return nil, fmt.Errorf("encode the body of AddDocument: %w", err)
@@ -86,7 +102,7 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	if body != nil {
 		hr.Header.Set("Content-Type", contentType)
 	}
-	res, err := c.do("AddDocument", hr)
+	res, err := c.do("AddDocument", securityAddDocument, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +121,8 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	}
 }
 
+var securityAddDocument = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // AddNote calls POST /pets/{petId}/notes
 func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.AddNoteResponse, error) {
 	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/notes"
@@ -117,7 +135,7 @@ func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.Add
 	if body != nil {
 		hr.Header.Set("Content-Type", "text/plain")
 	}
-	res, err := c.do("AddNote", hr)
+	res, err := c.do("AddNote", securityAddNote, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +153,8 @@ func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.Add
 		return nil, httpapi.Unexpected("AddNote", res)
 	}
 }
+
+var securityAddNote = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
 
 // CreatePet calls POST /pets: Creates a pet.
 func (c *Client) CreatePet(ctx context.Context, req pets.CreatePetRequest) (pets.CreatePetResponse, error) {
@@ -154,7 +174,7 @@ func (c *Client) CreatePet(ctx context.Context, req pets.CreatePetRequest) (pets
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/json")
 	}
-	res, err := c.do("CreatePet", hr)
+	res, err := c.do("CreatePet", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +208,7 @@ func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets
 	if req.Session != nil {
 		hr.AddCookie(&http.Cookie{Name: "session", Value: httpapi.FormatParam(*req.Session)})
 	}
-	res, err := c.do("DeletePet", hr)
+	res, err := c.do("DeletePet", securityDeletePet, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +222,38 @@ func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets
 	}
 }
 
+var securityDeletePet = [][]httpapi.Requirement{{{Scheme: "oauth", Scopes: []string{"pets:write"}}}}
+
+// DownloadPhoto calls GET /pets/{petId}/photo.{ext}
+func (c *Client) DownloadPhoto(ctx context.Context, req pets.DownloadPhotoRequest) (pets.DownloadPhotoResponse, error) {
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/photo." + url.PathEscape(httpapi.FormatParam(req.Ext))
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("DownloadPhoto", securityDownloadPhoto, hr)
+	if err != nil {
+		return nil, err
+	}
+	streamed := false // a binary answer's body goes to the caller open
+	defer func() {
+		if !streamed {
+			res.Body.Close()
+		}
+	}()
+	switch {
+	case res.StatusCode == 200:
+		v := pets.DownloadPhoto200BinaryResponse{Header: res.Header}
+		v.Body, streamed = res.Body, true // the caller closes it
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("DownloadPhoto", res)
+	}
+}
+
+var securityDownloadPhoto = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // GetPet calls GET /pets/{petId}
 func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPetResponse, error) {
 	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
@@ -210,7 +262,7 @@ func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPe
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do("GetPet", hr)
+	res, err := c.do("GetPet", securityGetPet, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -230,12 +282,14 @@ func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPe
 	}
 }
 
+var securityGetPet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // ListPets calls GET /pets: Lists pets a page at a time.
 func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.ListPetsResponse, error) {
 	path := "/pets"
 	query := url.Values{}
-	if req.Limit != nil {
-		query.Set("limit", httpapi.FormatParam(*req.Limit))
+	if req.Limit != 20 { // the default goes without saying
+		query.Set("limit", httpapi.FormatParam(req.Limit))
 	}
 	if req.Cursor != nil {
 		query.Set("cursor", httpapi.FormatParam(*req.Cursor))
@@ -254,7 +308,7 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 	if req.XRequestID != nil {
 		hr.Header.Set("X-Request-ID", httpapi.FormatParam(*req.XRequestID))
 	}
-	res, err := c.do("ListPets", hr)
+	res, err := c.do("ListPets", nil, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -275,6 +329,72 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 	}
 }
 
+// PatchPet calls PATCH /pets/{petId}: Changes the fields given; a null tag removes the tag.
+func (c *Client) PatchPet(ctx context.Context, req pets.PatchPetRequest) (pets.PatchPetResponse, error) {
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
+	var body io.Reader
+	{
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode the body of PatchPet: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	hr, err := http.NewRequestWithContext(ctx, "PATCH", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.do("PatchPet", securityPatchPet, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := pets.PatchPet200JSONResponse{Header: res.Header}
+		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
+			return nil, fmt.Errorf("decode the 200 answer of PatchPet: %w", err)
+		}
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("PatchPet", res)
+	}
+}
+
+var securityPatchPet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
+// PetEvents calls GET /pets/{petId}/events: The pet's events as server-sent events (answered raw).
+func (c *Client) PetEvents(ctx context.Context, req pets.PetEventsRequest) (pets.PetEventsResponse, error) {
+	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/events"
+	var body io.Reader
+	hr, err := http.NewRequestWithContext(ctx, "GET", c.BaseURL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do("PetEvents", securityPetEvents, hr)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	switch {
+	case res.StatusCode == 200:
+		v := pets.PetEvents200TextResponse{Header: res.Header}
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			return nil, err
+		}
+		v.Body = string(b)
+		return v, nil
+	default:
+		return nil, httpapi.Unexpected("PetEvents", res)
+	}
+}
+
+var securityPetEvents = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // UpdatePet calls PUT /pets/{petId}
 func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets.UpdatePetResponse, error) {
 	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID))
@@ -294,7 +414,7 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 		hr.Header.Set("Content-Type", "application/json")
 	}
 	hr.Header.Set("If-Match", httpapi.FormatParam(req.IfMatch))
-	res, err := c.do("UpdatePet", hr)
+	res, err := c.do("UpdatePet", securityUpdatePet, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -314,11 +434,15 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 	}
 }
 
+var securityUpdatePet = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
+
 // UploadPhoto calls PUT /pets/{petId}/photo.{ext}
 func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (pets.UploadPhotoResponse, error) {
 	path := "/pets/" + url.PathEscape(httpapi.FormatParam(req.PetID)) + "/photo." + url.PathEscape(httpapi.FormatParam(req.Ext))
 	var body io.Reader
-	body = bytes.NewReader(req.Body)
+	if req.Body != nil {
+		body = req.Body // streamed; sent once, never retried
+	}
 	hr, err := http.NewRequestWithContext(ctx, "PUT", c.BaseURL+path, body)
 	if err != nil {
 		return nil, err
@@ -326,7 +450,7 @@ func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (
 	if body != nil {
 		hr.Header.Set("Content-Type", "application/octet-stream")
 	}
-	res, err := c.do("UploadPhoto", hr)
+	res, err := c.do("UploadPhoto", securityUploadPhoto, hr)
 	if err != nil {
 		return nil, err
 	}
@@ -339,3 +463,5 @@ func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (
 		return nil, httpapi.Unexpected("UploadPhoto", res)
 	}
 }
+
+var securityUploadPhoto = [][]httpapi.Requirement{{{Scheme: "bearer"}}}
