@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/generate"
+	"github.com/harness-sh/harness/internal/pgcluster"
 	"github.com/harness-sh/harness/internal/scaffold"
 )
 
@@ -32,7 +33,16 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 	for _, a := range []struct {
 		name, spec string
 		tpls       []string
-	}{{"demo", "", []string{"go-server", "db-postgres"}}, {"my-api", "", []string{"go-server"}}, {"pets", petsSpec, []string{"go-server"}}} {
+	}{
+		{"demo", "", []string{"go-server", "db-postgres"}},
+		{"my-api", "", []string{"go-server"}},
+		{"pets", petsSpec, []string{"go-server"}},
+		// The order of -t does not matter: the database's code wins.
+		{"docs", "", []string{"db-mongo", "go-server"}},
+		{"graph", "", []string{"go-server", "db-neo4j"}},
+		// With --openapi the spec's service stays in memory: no database code.
+		{"pets-db", petsSpec, []string{"go-server", "db-postgres"}},
+	} {
 		if _, err := (&scaffold.Application{Root: root, Name: a.name, Templates: a.tpls, OpenAPI: a.spec, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
 			t.Fatalf("%s: %v", a.name, err)
 		}
@@ -46,10 +56,20 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 	if !strings.Contains(string(service), "func (s *Service) AddNote(") || strings.Contains(string(service), "CreateItem") {
 		t.Errorf("--openapi: the service is not the spec's:\n%s", service)
 	}
+	for app, want := range map[string]bool{"demo": true, "docs": false, "graph": false, "pets-db": false} {
+		_, err := os.Stat(filepath.Join(root, "applications", app, "deploy", "templates", "migrate.yaml"))
+		if has := err == nil; has != want {
+			t.Errorf("%s: migration Job %v, want %v", app, has, want)
+		}
+	}
+	// The database code's tests (migrations, items through HTTP) run on a
+	// throwaway PostgreSQL; mongo and neo4j ones are compiled and vetted
+	// only: no server of theirs is installable here.
+	pg := pgcluster.ForTest(t, pgcluster.Options{})
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly", "TEST_DATABASE_URL="+pg.URL("postgres"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go %s in the solution: %v\n%s", strings.Join(args, " "), err, out)
 		}

@@ -2,9 +2,12 @@ package scaffold
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"go/format"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"text/template"
 
@@ -26,6 +29,42 @@ type Data struct {
 	HasGo       bool     // a template brings Go code
 	HasAPI      bool     // a template brings api/openapi.yaml
 	HasFrontend bool     // a template brings frontend/
+	// Database is the engine (postgres, mongo, neo4j) of the database
+	// template whose code the service is scaffolded with: set when a db-*
+	// template joins a Go server of the template's own API (go-server), not
+	// with --openapi, whose service harness cannot know how to store.
+	Database string
+}
+
+// databasePrefix names the database templates: db-postgres, db-mongo,
+// db-neo4j, or a solution's own db-*.
+const databasePrefix = "db-"
+
+func isDatabase(t Template) bool { return strings.HasPrefix(t.Name, databasePrefix) }
+
+// moduleDir holds what a template adds to the solution's go.mod and go.sum
+// (see module.go); it is not written into the application.
+const moduleDir = ".module/"
+
+// databaseCode is the part of a database template that is code for the
+// service: left out when Data.Database is empty.
+func databaseCode(p string) bool {
+	return strings.HasPrefix(p, "backend/") || strings.HasPrefix(p, "deploy/templates/")
+}
+
+// renderOrder is tpls with the database templates last (in their order):
+// their service code replaces go-server's whatever order the user named
+// them in.
+func renderOrder(tpls []Template) []Template {
+	out := make([]Template, 0, len(tpls))
+	for _, db := range []bool{false, true} {
+		for _, t := range tpls {
+			if isDatabase(t) == db {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // MaxTemplateFile bounds a template file's size, so that a stray junk file
@@ -38,27 +77,34 @@ const placeholder = "__APP_NAME__"
 
 var funcs = template.FuncMap{"join": strings.Join}
 
-// Render merges the templates' files, in order, into one tree: YAML and JSON
-// files deep-merge, other files are replaced by later templates. Files ending
-// in .tmpl are rendered as Go text/templates; a file that renders to nothing
-// but space is left out.
+// Render merges the templates' files, in order (database templates last),
+// into one tree: YAML and JSON files deep-merge, other files are replaced by
+// later templates. Files ending in .tmpl are rendered as Go text/templates;
+// a file that renders to nothing but space is left out, and so is a database
+// template's code when Data.Database is empty.
 func Render(tpls []Template, data Data) (*fileset.Set, error) {
 	out := fileset.New()
-	for _, t := range tpls {
+	for _, t := range renderOrder(tpls) {
 		err := fs.WalkDir(t.FS, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
+			if err != nil {
+				return templateErr(t, p, err)
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if strings.HasPrefix(p, moduleDir) || (isDatabase(t) && data.Database == "" && databaseCode(p)) {
+				return nil
 			}
 			if info, err := d.Info(); err == nil && info.Size() > MaxTemplateFile {
 				return fmt.Errorf("template %s: %s: %d bytes; template files are limited to %d", t.Name, p, info.Size(), MaxTemplateFile)
 			}
 			raw, err := fs.ReadFile(t.FS, p)
 			if err != nil {
-				return err
+				return templateErr(t, p, err)
 			}
 			name, content, err := renderFile(p, raw, data)
 			if err != nil {
-				return fmt.Errorf("template %s: %s: %w", t.Name, p, err)
+				return templateErr(t, p, err)
 			}
 			if name == "" {
 				return nil
@@ -77,6 +123,27 @@ func Render(tpls []Template, data Data) (*fileset.Set, error) {
 		}
 	}
 	return out, nil
+}
+
+// goTemplateLine matches text/template's "template: NAME:LINE[:COL]: MSG".
+var goTemplateLine = regexp.MustCompile(`^template: [^:]+:(\d+)(?::\d+)?: (.*)$`)
+
+// templateErr places an error met in file p of template t: a solution's
+// template by the file's path and, for a Go template's error, its line;
+// harness's own by the template's name and the path inside it.
+func templateErr(t Template, p string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("cannot read: %w", pe.Err)
+	}
+	where := templateFile(t, p)
+	if t.Origin == "" || t.Origin == "embedded" {
+		where = fmt.Sprintf("template %s: %s", t.Name, p)
+	}
+	if m := goTemplateLine.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s:%s: %s", where, m[1], m[2])
+	}
+	return fmt.Errorf("%s: %w", where, err)
 }
 
 // renderedName is the path a template's file p is written to.
@@ -99,6 +166,15 @@ func renderFile(p string, raw []byte, data Data) (string, []byte, error) {
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return "", nil, nil
+	}
+	if strings.HasSuffix(name, ".go") {
+		// Imports sort by path, which the module's path decides: gofmt
+		// the result rather than the template.
+		src, err := format.Source(buf.Bytes())
+		if err != nil {
+			return "", nil, fmt.Errorf("rendered Go does not parse: %w", err)
+		}
+		return name, src, nil
 	}
 	return name, buf.Bytes(), nil
 }

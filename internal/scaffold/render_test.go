@@ -2,8 +2,7 @@ package scaffold
 
 import (
 	"bytes"
-	"flag"
-	"os"
+	"github.com/harness-sh/harness/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,8 +10,6 @@ import (
 	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/runtime/values"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // optional are the templates that can follow base.
 var optional = []string{"go-server", "webapp", "db-postgres", "db-mongo", "db-neo4j"}
@@ -84,23 +81,8 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			got := dump(files)
-			golden := filepath.Join("testdata", "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("rendered %s differs from %s; run go test ./internal/scaffold -update and review the diff", name, golden)
-			}
+			path := filepath.Join("testdata", "golden", name+".txt")
+			golden.File(t, path, got)
 		})
 	}
 }

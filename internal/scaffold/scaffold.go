@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/internal/gomodule"
 	"github.com/harness-sh/harness/internal/names"
+	"github.com/harness-sh/harness/internal/openapi"
 )
 
 // ManifestFile is CloudHarness's record of how an application was scaffolded.
@@ -68,17 +70,30 @@ type Result struct {
 // newData computes what templates see from the application's name and the
 // templates to merge; the module fields are filled in by Run.
 func newData(name string, tpls []Template) Data {
+	// A database template's Go code serves another template's server: on
+	// its own it makes no Go application.
+	var servers, databases []Template
+	for _, t := range tpls {
+		if isDatabase(t) {
+			databases = append(databases, t)
+		} else {
+			servers = append(servers, t)
+		}
+	}
 	data := Data{
 		Name:        name,
 		Package:     names.GoPackage(name),
 		Ident:       names.GoIdent(name),
 		ValuesKey:   names.ValuesKey(name),
-		HasGo:       has(tpls, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".go") }),
+		HasGo:       has(servers, func(p string) bool { return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".go") }),
 		HasAPI:      has(tpls, func(p string) bool { return strings.HasPrefix(p, "api/openapi.") }),
 		HasFrontend: has(tpls, func(p string) bool { return strings.HasPrefix(p, "frontend/") }),
 	}
 	for _, t := range tpls {
 		data.Templates = append(data.Templates, t.Name)
+	}
+	if data.HasGo && data.HasAPI && len(databases) > 0 {
+		data.Database = strings.TrimPrefix(databases[len(databases)-1].Name, databasePrefix)
 	}
 	return data
 }
@@ -105,6 +120,9 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	data := newData(a.Name, tpls)
+	if a.OpenAPI != "" {
+		data.Database = "" // the generator scaffolds the spec's service, in memory
+	}
 	var mod *gomodule.Module
 	if data.HasGo {
 		if mod, err = gomodule.Plan(root); err != nil {
@@ -113,6 +131,11 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 		data.Module, data.RuntimeDir, data.GoVersion = mod.Path, mod.RuntimeDir, mod.GoVersion
 		if data.ImportPath, err = mod.ImportPath(filepath.Join(dir, "backend")); err != nil {
 			return nil, err
+		}
+		if data.Database != "" {
+			if err := requireModules(mod, tpls); err != nil {
+				return nil, fmt.Errorf("wire the solution's Go module: %w", err)
+			}
 		}
 	}
 	warnings, err := checkLayers(tpls, data)
@@ -145,6 +168,16 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 	files.Put(ManifestFile, manifest, 0o644)
 	if a.Generator != nil && data.HasAPI && data.HasGo {
 		if err := a.Generator.Generate(ctx, App{Name: a.Name, Dir: dir, ImportPath: data.ImportPath}, files); err != nil {
+			if es := openapi.AsErrors(err); len(es) > 0 {
+				// Located in the spec: the user's --openapi file, not
+				// the application's copy that was never written.
+				for _, e := range es {
+					if a.OpenAPI != "" && e.File == path.Join("applications", a.Name, specFile) {
+						e.File = a.OpenAPI
+					}
+				}
+				return nil, err
+			}
 			return nil, fmt.Errorf("generate code for %s: %w", a.Name, err)
 		}
 	}
@@ -152,21 +185,35 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 
-	// Stage the application first: it is the part that can fail late. Then
-	// wire the module (idempotent files), then move the application in.
-	staged, err := files.Stage(dir)
+	// The application and the module's files (go.mod, go.sum, the runtime
+	// copy) go in as one change: all of them or, on any failure, none.
+	res := &Result{Dir: dir, Templates: data.Templates, Files: files.Paths(), Warnings: warnings}
+	sweep := fileset.New()
+	sweep.Put(filepath.Join("applications", a.Name), nil, 0)
+	if mod != nil {
+		for _, p := range mod.Files.Paths() {
+			rel, _ := filepath.Rel(root, filepath.Join(mod.Dir, filepath.FromSlash(p)))
+			sweep.Put(filepath.ToSlash(rel), nil, 0)
+		}
+	}
+	swept, err := fileset.SweepFor(root, sweep)
 	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, swept...)
+	txn := fileset.NewTxn(fileset.FSOf(ctx))
+	if err := txn.PutDir(dir, files); err != nil {
+		txn.Abort()
 		return nil, fmt.Errorf("write applications/%s: %w", a.Name, err)
 	}
-	res := &Result{Dir: dir, Templates: data.Templates, Files: files.Paths(), Warnings: warnings}
 	if mod != nil && mod.Files.Len() > 0 {
-		if err := mod.Files.Write(mod.Dir); err != nil {
-			staged.Abort()
+		if err := txn.Put(mod.Dir, mod.Files); err != nil {
+			txn.Abort()
 			return nil, fmt.Errorf("wire the solution's Go module: %w", err)
 		}
 		res.Module = mod.Files.Paths()
 	}
-	if err := staged.Commit(); err != nil {
+	if err := txn.Commit(); err != nil {
 		return nil, fmt.Errorf("write applications/%s: %w", a.Name, err)
 	}
 	return res, nil

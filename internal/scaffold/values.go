@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/harness-sh/harness/internal/yamlindent"
 	"github.com/harness-sh/harness/runtime/values"
 )
 
@@ -18,15 +19,18 @@ import (
 func checkLayers(tpls []Template, data Data) (warnings []string, err error) {
 	for _, t := range tpls {
 		err := fs.WalkDir(t.FS, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !isValuesFile(renderedName(p, data)) {
-				return err
+			if err != nil {
+				return templateErr(t, p, err)
+			}
+			if d.IsDir() || !isValuesFile(renderedName(p, data)) {
+				return nil
 			}
 			if info, err := d.Info(); err != nil || info.Size() > MaxTemplateFile {
 				return err // Render reports the size
 			}
 			raw, err := fs.ReadFile(t.FS, p)
 			if err != nil {
-				return err
+				return templateErr(t, p, err)
 			}
 			_, content, err := renderFile(p, raw, data)
 			if err != nil {
@@ -36,13 +40,14 @@ func checkLayers(tpls []Template, data Data) (warnings []string, err error) {
 				warnings = append(warnings, u.Error.Error()+": kept; harness-deployment passes it through to the chart")
 			}}
 			n, err := values.Parse(content, opts)
+			err = yamlindent.Place(err, content)
 			if err == nil {
 				_, err = values.DecodeAppNode(n, opts)
 			}
-			if err != nil {
+			if err != nil && (t.Origin == "" || t.Origin == "embedded") {
 				return fmt.Errorf("template %s: %w", t.Name, err)
 			}
-			return nil
+			return err // a solution template's file is named in the error
 		})
 		if err != nil {
 			return nil, err

@@ -1,0 +1,26 @@
+package pgcluster
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// ForTest starts a cluster for t, stopped and removed when t ends. Without
+// initdb and postgres the test is skipped, or fails when CI=true: CI
+// installs them (scripts/test.sh).
+func ForTest(t testing.TB, o Options) *Cluster {
+	t.Helper()
+	if _, err := BinDir(o.BinDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: %v", err)
+		}
+		t.Skip(err)
+	}
+	c, err := Start(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stop() })
+	return c
+}
