@@ -111,12 +111,18 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // Execute runs cmd with args and returns the process exit code, printing any
 // error to streams.Err. Interrupts cancel the command's context.
 func Execute(cmd *cobra.Command, args []string, s Streams) int {
+	return ExecuteContext(context.Background(), cmd, args, s)
+}
+
+// ExecuteContext is Execute under ctx, which tests use to reach the
+// command's writers (fileset.WithFS).
+func ExecuteContext(ctx context.Context, cmd *cobra.Command, args []string, s Streams) int {
 	finish(cmd)
 	cmd.SetArgs(translateLegacyFlags(args))
 	cmd.SetIn(s.In)
 	cmd.SetOut(s.Out)
 	cmd.SetErr(s.Err)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := cmd.ExecuteContext(ctx)
 	if err != nil {

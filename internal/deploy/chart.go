@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,7 +33,7 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 			return err
 		}
 		owned[p] = true
-		return writeFile(filepath.Join(dir, p), data)
+		return s.writeFile(filepath.Join(dir, p), data)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("write chart skeleton: %w", err)
@@ -41,7 +42,7 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 		layer := filepath.Join(root, "deployment-configuration", "helm")
 		checkout := isCloudHarnessCheckout(root)
 		var base []string
-		err := copyTree(layer, dir, func(rel string, data []byte) bool {
+		err := s.copyTree(layer, dir, func(rel string, data []byte) bool {
 			// values.yaml is a values layer (merged in collect); Chart.yaml is harness's.
 			if rel == "values.yaml" || rel == "Chart.yaml" || isEnvVariant(rel, s.d.Envs) {
 				return false
@@ -88,11 +89,14 @@ func (s *solution) writeChart(dir string) (map[string]bool, error) {
 				}
 				var err error
 				if part.src == "deploy/templates" {
-					err = copyTree(src, filepath.Join(dir, part.dst), func(string, []byte) bool { return true })
+					err = s.copyTree(src, filepath.Join(dir, part.dst), func(string, []byte) bool { return true })
 				} else {
 					err = s.mergeTree(src, filepath.Join(dir, part.dst))
 				}
 				if err != nil {
+					if strings.HasPrefix(err.Error(), src) {
+						return nil, err // it names the file already
+					}
 					return nil, fmt.Errorf("collect %s of %s: %w", part.src, name, err)
 				}
 			}
@@ -135,7 +139,7 @@ func (s *solution) writeMeta(dir string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(dir, "Chart.yaml"), data); err != nil {
+	if err := s.writeFile(filepath.Join(dir, "Chart.yaml"), data); err != nil {
 		return err
 	}
 	values, err := marshalValues(s.values)
@@ -143,7 +147,7 @@ func (s *solution) writeMeta(dir string) error {
 		return fmt.Errorf("write values: %w", err)
 	}
 	header := []byte("# Written by harness-deployment from the solution's values; edit those, not this file.\n")
-	if err := writeFile(filepath.Join(dir, "values.yaml"), append(header, values...)); err != nil {
+	if err := s.writeFile(filepath.Join(dir, "values.yaml"), append(header, values...)); err != nil {
 		return err
 	}
 	// Helm validates values against it on install, upgrade, template and
@@ -153,7 +157,7 @@ func (s *solution) writeMeta(dir string) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, "values.schema.json"), sch)
+	return s.writeFile(filepath.Join(dir, "values.schema.json"), sch)
 }
 
 // isEnvVariant reports whether rel is an environment's variant of a file
@@ -179,7 +183,7 @@ func (s *solution) mergeTree(src, dst string) error {
 		target := filepath.Join(dst, filepath.FromSlash(rel))
 		merge := yamlmerge.ForFile(rel)
 		if merge == nil {
-			return writeFile(target, data)
+			return s.writeFile(target, data)
 		}
 		if old, err := os.ReadFile(target); err == nil {
 			data = s.mergeFile(merge, filepath.Join(src, rel), old, data)
@@ -191,7 +195,7 @@ func (s *solution) mergeTree(src, dst string) error {
 				data = s.mergeFile(merge, variant, data, v)
 			}
 		}
-		return writeFile(target, data)
+		return s.writeFile(target, data)
 	})
 }
 
@@ -213,12 +217,12 @@ func (s *solution) mergeFile(merge func(base, overlay []byte) ([]byte, error), p
 
 // copyTree copies src (absent: nothing) into dst, files for which keep
 // returns true, skipping node_modules and .git.
-func copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
+func (s *solution) copyTree(src, dst string, keep func(rel string, data []byte) bool) error {
 	return walkFiles(src, func(rel string, data []byte) error {
 		if !keep(rel, data) {
 			return nil
 		}
-		return writeFile(filepath.Join(dst, filepath.FromSlash(rel)), data)
+		return s.writeFile(filepath.Join(dst, filepath.FromSlash(rel)), data)
 	})
 }
 
@@ -272,11 +276,16 @@ func walkFollow(dir, prefix string, seen map[string]bool, fn func(rel string, da
 	})
 }
 
-func writeFile(path string, data []byte) error {
+// writeFile writes a file of the staged chart, replacing what an earlier
+// layer put there.
+func (s *solution) writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(path, data, 0o644)
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return s.fs.WriteFile(path, data, 0o644)
 }
 
 // subcharts lists the charts under dir/charts as Chart.yaml dependencies,

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/harness-sh/harness/deployment"
+	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/internal/names"
 	"github.com/harness-sh/harness/runtime/values"
 )
@@ -34,6 +35,7 @@ type app struct {
 // solution is everything collected from the roots before the chart is built.
 type solution struct {
 	d           *Deployment
+	fs          fileset.FS // what the chart is written through
 	roots       []string
 	o           *origins
 	top         *yaml.Node
@@ -93,7 +95,7 @@ func (s *solution) errAt(n *yaml.Node, key, format string, args ...any) error {
 
 // collect merges and derives the values of the solution.
 func (d *Deployment) collect(ctx context.Context, roots []string) (*solution, error) {
-	s := &solution{d: d, roots: roots, o: newOrigins(), apps: map[string]*app{},
+	s := &solution{d: d, fs: fileset.FSOf(ctx), roots: roots, o: newOrigins(), apps: map[string]*app{},
 		images: map[string]string{}, imageDirs: map[string]string{}, dockerfiles: map[string]*parsedDockerfile{}, baseline: map[string]bool{}, taskImages: map[string]string{}, built: map[string]*Image{}, tagCache: map[string]string{}, invalid: map[string]error{}}
 	top, err := s.o.parse(deployment.DefaultsPath, deployment.Defaults())
 	if err != nil {

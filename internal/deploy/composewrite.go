@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 	chartloader "helm.sh/helm/v3/pkg/chart/loader"
 
+	"github.com/harness-sh/harness/internal/fileset"
 	"github.com/harness-sh/harness/internal/helmcheck"
 )
 
@@ -189,7 +190,7 @@ func (d *Deployment) writeCompose(ctx context.Context, output string, in localIn
 	if err := os.MkdirAll(output, 0o755); err != nil {
 		return fmt.Errorf("create output: %w", err)
 	}
-	if err := replaceDir(filepath.Join(dir, ComposeDir), filepath.Join(output, ComposeDir)); err != nil {
+	if err := replaceDir(fileset.FSOf(ctx), filepath.Join(dir, ComposeDir), filepath.Join(output, ComposeDir)); err != nil {
 		return err
 	}
 	if err := os.Rename(filepath.Join(dir, ComposeFile), file); err != nil {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/harness-sh/harness/internal/fileset"
@@ -190,7 +191,8 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 		return res, err
 	}
 	if d.Strict && len(res.Warnings) > 0 {
-		return res, fmt.Errorf("--strict: warnings are errors:\n%s", strings.Join(res.Warnings, "\n"))
+		// The first line names the file, line and key, as every error does.
+		return res, fmt.Errorf("%s\n(--strict: warnings are errors)", strings.Join(res.Warnings, "\n"))
 	}
 
 	if d.DockerCompose {
@@ -206,7 +208,7 @@ func (d *Deployment) Run(ctx context.Context) (*Result, error) {
 	if err := os.MkdirAll(output, 0o755); err != nil {
 		return res, fmt.Errorf("create output: %w", err)
 	}
-	if err := replaceDir(stage, dest); err != nil {
+	if err := replaceDir(s.fs, stage, dest); err != nil {
 		return res, err
 	}
 	io.WriteString(out, hints.String())
@@ -244,16 +246,16 @@ func stageDir(output string, dryRun bool) string {
 
 // replaceDir moves the staged chart to dest, keeping the previous chart until
 // the new one is in place.
-func replaceDir(stage, dest string) error {
+func replaceDir(fsys fileset.FS, stage, dest string) error {
 	old := ""
 	if _, err := os.Stat(dest); err == nil {
 		old = fmt.Sprintf("%s.old-%d", dest, time.Now().UnixNano())
-		if err := os.Rename(dest, old); err != nil {
+		if err := fsys.Rename(dest, old); err != nil {
 			return fmt.Errorf("replace chart: %w", err)
 		}
 	}
-	err := os.Rename(stage, dest)
-	if err != nil {
+	err := fsys.Rename(stage, dest)
+	if err != nil && errors.Is(err, syscall.EXDEV) {
 		err = os.CopyFS(dest, os.DirFS(stage))
 	}
 	if err != nil {

@@ -3,12 +3,14 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/harness-sh/harness/internal/yamlindent"
 	"github.com/harness-sh/harness/internal/yamlmerge"
 	"github.com/harness-sh/harness/runtime/values"
 )
@@ -30,7 +32,11 @@ func (o *origins) load(path string) (*yaml.Node, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read values: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot read: %w", path, err)
 	}
 	return o.parse(path, data)
 }
@@ -41,7 +47,7 @@ func (o *origins) load(path string) (*yaml.Node, error) {
 func (o *origins) parse(path string, data []byte) (*yaml.Node, error) {
 	root, err := values.Parse(data, values.Options{File: path})
 	if err != nil {
-		return nil, err
+		return nil, yamlindent.Place(err, data)
 	}
 	if root == nil {
 		return nil, nil

@@ -84,8 +84,8 @@ func (s *Set) Merge(name string, data []byte, mode fs.FileMode) error {
 }
 
 // Write writes the files under dir, creating directories as needed and
-// replacing existing files. It is for trees the caller owns; see Stage for
-// creating a tree atomically.
+// replacing existing files one by one. It is for trees the caller owns; see
+// Txn for changing a solution as one step.
 func (s *Set) Write(dir string) error {
 	for _, p := range s.Paths() {
 		f := s.files[p]
@@ -100,86 +100,18 @@ func (s *Set) Write(dir string) error {
 	return nil
 }
 
-// Staged is a tree written beside its destination, waiting to be renamed into
-// place.
-type Staged struct {
-	tmp, dir string
-}
-
-// Stage writes the set to a temporary sibling of dir, which must not exist.
-// The caller must Commit or Abort.
-func (s *Set) Stage(dir string) (_ *Staged, err error) {
-	if _, err := os.Lstat(dir); err == nil {
-		return nil, fmt.Errorf("%s already exists", dir)
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return nil, err
-	}
-	st := &Staged{tmp: tmp, dir: dir}
-	defer func() {
-		if err != nil {
-			st.Abort()
-		}
-	}()
-	if err := s.Write(tmp); err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
-	}
-	return st, nil
-}
-
-// Dir is the staging directory.
-func (st *Staged) Dir() string { return st.tmp }
-
-// Commit renames the staged tree into place.
-func (st *Staged) Commit() error {
-	if _, err := os.Lstat(st.dir); err == nil {
-		st.Abort()
-		return fmt.Errorf("%s already exists", st.dir)
-	}
-	if err := os.Rename(st.tmp, st.dir); err != nil {
-		st.Abort()
-		return err
-	}
-	return nil
-}
-
-// Abort removes the staged tree.
-func (st *Staged) Abort() { os.RemoveAll(st.tmp) }
-
 // WriteFileAtomic replaces name with data: written to a temporary file in the
 // same directory and renamed, so readers see the old or the new file, never
 // a part. It does not fsync: everything harness writes is re-created by
 // running it again, and a sync per file made generating a large spec's
 // hundreds of files wait on the disk for most of its time.
-func WriteFileAtomic(name string, data []byte, mode fs.FileMode) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
-	if err != nil {
+func WriteFileAtomic(name string, data []byte, mode fs.FileMode) error {
+	t := NewTxn(nil)
+	if err := t.WriteFile(name, data, mode); err != nil {
+		t.Abort()
 		return err
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return t.Commit()
 }
 
 // StaleAfter is how old a staging folder must be to count as left behind by

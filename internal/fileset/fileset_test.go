@@ -74,11 +74,12 @@ func TestStageFailureLeavesNothing(t *testing.T) {
 	}
 }
 
-// writeNew stages a set at dir and commits it.
+// writeNew creates dir holding s, as one change.
 func writeNew(s *Set, dir string) error {
-	st, err := s.Stage(dir)
-	if err != nil {
+	t := NewTxn(nil)
+	if err := t.PutDir(dir, s); err != nil {
+		t.Abort()
 		return err
 	}
-	return st.Commit()
+	return t.Commit()
 }

@@ -6,10 +6,13 @@ package deploycmd
 
 import (
 	"fmt"
+	"net"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/harness-sh/harness/internal/ci"
 	"github.com/harness-sh/harness/internal/cli"
@@ -56,6 +59,9 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 			d.Envs = deploy.ParseEnvs(env)
 			d.Out, d.Err = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if err := applyProfile(cmd, d, profile); err != nil {
+				return err
+			}
+			if err := checkFlags(d, env); err != nil {
 				return err
 			}
 			if ciKind != "" && ciKind != "github" {
@@ -137,4 +143,30 @@ func commandLine(cmd *cobra.Command, args []string) string {
 		}
 	})
 	return strings.Join(parts, " ")
+}
+
+// imageTag is the grammar of a Docker image tag.
+var imageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
+// checkFlags refuses flag values that could only fail later, far from the
+// flag (a namespace Kubernetes refuses is otherwise reported as a chart
+// object's name): a bad command line, exit 2.
+func checkFlags(d *deploy.Deployment, env string) error {
+	for _, e := range d.Envs {
+		if e == "" {
+			return cli.Usagef("-e %s: an empty environment name; several environments are joined with one dash (dev-prod)", env)
+		}
+	}
+	if d.LocalIP != "" && net.ParseIP(d.LocalIP) == nil {
+		return cli.Usagef("--local-ip %s: not an IP address", d.LocalIP)
+	}
+	if d.Namespace != "" {
+		if msgs := validation.IsDNS1123Label(d.Namespace); len(msgs) > 0 {
+			return cli.Usagef("-n %s: not a Kubernetes namespace name: %s", d.Namespace, strings.Join(msgs, "; "))
+		}
+	}
+	if d.Tag != "" && !imageTag.MatchString(d.Tag) {
+		return cli.Usagef("-t %s: not an image tag (letters, digits, _, . and -, not starting with . or -, at most 128)", d.Tag)
+	}
+	return nil
 }
