@@ -14,8 +14,10 @@ fi
 
 step "tools"
 # buildah builds the images harness does not compile itself (internal/build);
-# PostgreSQL's server is the throwaway database of harness run (internal/run).
-bash scripts/packages.sh buildah postgresql
+# PostgreSQL's server is the throwaway database of harness run (internal/run);
+# chromium is the headless browser that tests the webapp page (internal/webpage);
+# wrk loads a generated server (internal/loadtest).
+bash scripts/packages.sh buildah postgresql chromium wrk
 # The real helm binary, pinned, for the tests that check charts with it.
 HARNESS_HELM="$(bash scripts/helm.sh)"
 export HARNESS_HELM
@@ -40,6 +42,11 @@ go vet ./...
 # The benchmark's oapi-codegen server is its own module (its dependencies
 # stay out of harness's go.mod); vetting it keeps it building.
 (cd bench/pets/oapi && go vet ./...)
+
+step "supply chain"
+# go mod verify, and govulncheck (pinned in tools/vuln) on harness and on a
+# scaffolded solution: no reachable known vulnerability.
+bash scripts/vulncheck.sh
 
 step "runtime module tests"
 (cd runtime && go test -count=1 ./...)

@@ -3,7 +3,6 @@ package ci_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,9 +15,8 @@ import (
 
 	"github.com/harness-sh/harness/internal/ci"
 	"github.com/harness-sh/harness/internal/deploy"
+	"github.com/harness-sh/harness/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden workflows")
 
 func writeTree(t *testing.T, root string, files map[string]string) {
 	t.Helper()
@@ -92,19 +90,8 @@ func TestWorkflows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tc.name+".yaml")
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./internal/ci -update writes it)", err)
-			}
-			if !bytes.Equal(out, want) {
-				t.Errorf("workflow differs from %s (go test ./internal/ci -update):\n%s", golden, out)
-			}
+			path := filepath.Join("testdata", tc.name+".yaml")
+			golden.File(t, path, out)
 			lint(t, out)
 			checkJobs(t, out, g)
 		})

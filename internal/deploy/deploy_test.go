@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"github.com/harness-sh/harness/internal/golden"
 	"maps"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/harness-sh/harness/internal/golden"
 )
 
 // writeTree writes files (path → content) under a new temporary folder.

@@ -1,12 +1,13 @@
 package runtimesrc
 
 import (
-	"github.com/harness-sh/harness/internal/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harness-sh/harness/internal/golden"
 )
 
 // source reads the files of ../../runtime that belong in a solution's copy.

@@ -2,7 +2,6 @@ package scaffold
 
 import (
 	"bytes"
-	"github.com/harness-sh/harness/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/internal/golden"
 	"github.com/harness-sh/harness/internal/gomodule"
 )
 

@@ -2,12 +2,12 @@ package scaffold
 
 import (
 	"bytes"
-	"github.com/harness-sh/harness/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/harness-sh/harness/internal/fileset"
+	"github.com/harness-sh/harness/internal/golden"
 	"github.com/harness-sh/harness/runtime/values"
 )
 

@@ -1,9 +1,7 @@
 package schema
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,12 +13,11 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/harness-sh/harness/internal/fixtures"
+	"github.com/harness-sh/harness/internal/golden"
 	"github.com/harness-sh/harness/internal/names"
 	"github.com/harness-sh/harness/internal/yamlmerge"
 	"github.com/harness-sh/harness/runtime/values"
 )
-
-var update = flag.Bool("update", false, "rewrite values.schema.json and docs/values.md")
 
 const (
 	valuesDir = "../../runtime/values"
@@ -45,22 +42,8 @@ func TestGeneratedUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := Markdown(d)
-	if *update {
-		if err := os.WriteFile("values.schema.json", schema, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(docsFile, md, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if !bytes.Equal(JSON(), schema) {
-		t.Error("values.schema.json is stale: run go test ./internal/schema -update")
-	}
-	got, err := os.ReadFile(docsFile)
-	if err != nil || !bytes.Equal(got, md) {
-		t.Errorf("docs/values.md is stale (%v): run go test ./internal/schema -update", err)
-	}
+	golden.File(t, "values.schema.json", schema)
+	golden.File(t, docsFile, md)
 }
 
 // TestEveryFieldDocumented: the doc comments are the reference's text.
