@@ -270,6 +270,9 @@ func (s *solution) check(a *app, h *yaml.Node) error {
 	if err := s.checkScaling(h); err != nil {
 		return err
 	}
+	if err := s.checkScheduling(h); err != nil {
+		return err
+	}
 	for _, probe := range []string{"livenessProbe", "readinessProbe", "startupProbe"} {
 		p := child(h, probe)
 		for _, f := range []string{"periodSeconds", "failureThreshold", "initialDelaySeconds", "timeoutSeconds", "port"} {

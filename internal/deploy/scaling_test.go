@@ -16,9 +16,16 @@ import (
 // "Kind/name".
 func decodeAll(t *testing.T, res *Result) map[string]runtime.Object {
 	t.Helper()
+	return strictDecode(t, objects(t, res))
+}
+
+// strictDecode decodes objects (keyed "Kind/name") into their Go types,
+// leaving out the kinds the client scheme does not know.
+func strictDecode(t *testing.T, objs map[string]map[string]any) map[string]runtime.Object {
+	t.Helper()
 	dec := serializer.NewCodecFactory(scheme.Scheme, serializer.EnableStrict).UniversalDeserializer()
 	out := map[string]runtime.Object{}
-	for key, obj := range objects(t, res) {
+	for key, obj := range objs {
 		data, err := json.Marshal(obj)
 		if err != nil {
 			t.Fatal(err)

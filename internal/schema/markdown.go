@@ -2,12 +2,19 @@ package schema
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"reflect"
 	"strings"
 
 	"github.com/harness-sh/harness/runtime/values"
 )
+
+// environments is the guide part of the reference: prose and examples that
+// no doc comment holds, kept as Markdown rather than in a Go string.
+//
+//go:embed environments.md
+var environments string
 
 // Markdown returns the values reference, docs/values.md.
 func Markdown(docs Docs) []byte {
@@ -55,6 +62,7 @@ runtime library:
 	})
 	t.row("*any other key*", "any", "Free values of the solution.")
 	b.WriteString(t.String())
+	b.WriteString(environments)
 	return b.Bytes()
 }
 
