@@ -550,6 +550,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, unit, ptr)
 		b.extra(t, s, unit, ptr)
+		t.MinProps, t.MaxProps = nonZero(s.MinProps), s.MaxProps
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
 		t.Kind = TEnum
 		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
@@ -559,6 +560,7 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, unit, ptr)
 		b.extra(t, s, unit, ptr)
+		t.MinProps, t.MaxProps = nonZero(s.MinProps), s.MaxProps
 	default:
 		t.Kind = TAlias
 		t.Alias = b.inline(s, t.Name, unit, ptr)

@@ -236,6 +236,10 @@ func (o *Object) Field(key string, dst any, nullOK bool) {
 // Nulls are the keys whose null Field refused.
 func (o *Object) Nulls() []string { return o.nulls }
 
+// Len is the number of the object's members, for minProperties and
+// maxProperties.
+func (o *Object) Len() int { return len(o.members) }
+
 // Err is the first error of Field.
 func (o *Object) Err() error { return o.err }
 

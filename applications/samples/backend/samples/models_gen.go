@@ -75,7 +75,7 @@ func decodeName(w string, p string, errs *httpapi.Errors) Name {
 	var m Name
 	m = w
 	if utf8.RuneCountInString(m) < 1 {
-		errs.Add(p, "must be at least 1 characters long")
+		errs.Add(p, "must be at least 1 character long")
 	}
 	if utf8.RuneCountInString(m) > 100 {
 		errs.Add(p, "must be at most 100 characters long")
@@ -134,7 +134,7 @@ func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
 	} else {
 		m.Name = (*w.Name)
 		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
 		}
 		if utf8.RuneCountInString(m.Name) > 64 {
 			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
@@ -284,11 +284,11 @@ type Operand = int64
 func decodeOperand(w int64, p string, errs *httpapi.Errors) Operand {
 	var m Operand
 	m = w
-	if float64(m) < -4.503599627370496e+15 {
-		errs.Add(p, "must be at least -4.503599627370496e+15")
+	if float64(m) < -4503599627370496 {
+		errs.Add(p, "must be at least -4503599627370496")
 	}
-	if float64(m) > 4.503599627370496e+15 {
-		errs.Add(p, "must be at most 4.503599627370496e+15")
+	if float64(m) > 4503599627370496 {
+		errs.Add(p, "must be at most 4503599627370496")
 	}
 	return m
 }
@@ -341,6 +341,7 @@ type wirePassengerPatch struct {
 	Name        *string         `json:"name"`
 	Nationality *string         `json:"nationality"`
 	Phone       json.RawMessage `json:"phone"`
+	members     int             // how many keys the object has, properties or not
 	nulls       []string        // the optional properties that were null but may not be
 }
 
@@ -354,6 +355,7 @@ func (w *wirePassengerPatch) UnmarshalJSON(b []byte) error {
 	o.Field("name", &w.Name, false)
 	o.Field("nationality", &w.Nationality, false)
 	o.Field("phone", &w.Phone, true)
+	w.members = o.Len()
 	w.nulls = o.Nulls()
 	return o.Err()
 }
@@ -362,6 +364,9 @@ func (w *wirePassengerPatch) UnmarshalJSON(b []byte) error {
 func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors, m *PassengerPatch) {
 	for _, k := range w.nulls {
 		errs.Add(httpapi.Join(p, k), "must not be null")
+	}
+	if w.members < 1 {
+		errs.Add(p, "must have at least 1 property")
 	}
 	if w.Email != nil {
 		m.Email = new(Email)

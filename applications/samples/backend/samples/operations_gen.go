@@ -627,7 +627,7 @@ func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if v, ok := httpapi.First(query["name"]); ok {
 		if utf8.RuneCountInString(v) < 1 {
-			perrs.Add("name", "must be at least 1 characters long")
+			perrs.Add("name", "must be at least 1 character long")
 		}
 		if utf8.RuneCountInString(v) > 100 {
 			perrs.Add("name", "must be at most 100 characters long")
@@ -824,11 +824,11 @@ func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.First(query["a"]); !ok {
 		perrs.Add("a", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "a", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < -4.503599627370496e+15 {
-			perrs.Add("a", "must be at least -4.503599627370496e+15")
+		if float64(v) < -4503599627370496 {
+			perrs.Add("a", "must be at least -4503599627370496")
 		}
-		if float64(v) > 4.503599627370496e+15 {
-			perrs.Add("a", "must be at most 4.503599627370496e+15")
+		if float64(v) > 4503599627370496 {
+			perrs.Add("a", "must be at most 4503599627370496")
 		}
 		req.A = v
 	}
@@ -836,11 +836,11 @@ func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.First(query["b"]); !ok {
 		perrs.Add("b", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "b", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < -4.503599627370496e+15 {
-			perrs.Add("b", "must be at least -4.503599627370496e+15")
+		if float64(v) < -4503599627370496 {
+			perrs.Add("b", "must be at least -4503599627370496")
 		}
-		if float64(v) > 4.503599627370496e+15 {
-			perrs.Add("b", "must be at most 4.503599627370496e+15")
+		if float64(v) > 4503599627370496 {
+			perrs.Add("b", "must be at most 4503599627370496")
 		}
 		req.B = v
 	}

@@ -98,7 +98,7 @@ type column struct {
 var columns = []column{
 	{"name", true, func(s string) (why []string) {
 		if n := utf8.RuneCountInString(s); n < 1 {
-			why = append(why, "must be at least 1 characters long")
+			why = append(why, "must be at least 1 character long")
 		} else if n > 100 {
 			why = append(why, "must be at most 100 characters long")
 		}

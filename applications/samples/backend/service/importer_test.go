@@ -94,7 +94,7 @@ func TestImportRefused(t *testing.T) {
 			[]string{
 				"passengers.csv:3: nationality: must match the pattern ^[A-Z]{2}$",
 				"passengers.csv:3: phone: must match the pattern ^\\+[1-9][0-9]{6,14}$",
-				"passengers.csv:4: name: must be at least 1 characters long",
+				"passengers.csv:4: name: must be at least 1 character long",
 				"passengers.csv:4: name: must match the pattern \\S",
 				"passengers.csv:4: email: P2@EXAMPLE.org is on line 2 already",
 				"passengers.csv:6: email: ADA@example.org is already registered",

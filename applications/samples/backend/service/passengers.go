@@ -74,8 +74,9 @@ func (s *Service) ListPassengers(ctx context.Context, req samples.ListPassengers
 
 // UpdatePassenger changes the properties the patch holds, and only those.
 func (s *Service) UpdatePassenger(ctx context.Context, req samples.UpdatePassengerRequest) (samples.UpdatePassengerResponse, error) {
-	// The spec's minProperties: 1. The generated server checks it only on
-	// maps, not on an object with properties, so the service does.
+	// The generated server refuses {} (the spec's minProperties: 1), but
+	// a key that is no property counts there too: {"nam": "x"} changes
+	// nothing and must say so.
 	if b := req.Body; b.Name == nil && b.Email == nil && b.Nationality == nil && !b.Phone.IsSet() {
 		p := problem(http.StatusBadRequest, "nothing to change")
 		p.Errors = []samples.FieldError{{In: samples.FieldErrorInBody, Detail: "must have at least one of name, email, nationality and phone"}}

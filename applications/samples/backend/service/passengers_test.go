@@ -152,6 +152,7 @@ func TestPassengerErrors(t *testing.T) {
 		{"get: id not a number", "GET", "/passengers/ada", "", 400, []string{"path passengerId"}},
 		{"update: missing", "PATCH", "/passengers/999999", `{"name":"X"}`, 404, nil},
 		{"update: nothing to change", "PATCH", e.passengerURL(ada.ID)[len(e.url):], `{}`, 400, []string{"body"}},
+		{"update: no property named", "PATCH", e.passengerURL(ada.ID)[len(e.url):], `{"nam":"x"}`, 400, []string{"body"}},
 		{"update: bad values", "PATCH", e.passengerURL(ada.ID)[len(e.url):], `{"email":"@","phone":12}`, 400, []string{"body email", "body phone"}},
 		{"update: null name", "PATCH", e.passengerURL(ada.ID)[len(e.url):], `{"name":null}`, 400, []string{"body name"}},
 		{"update: email taken", "PATCH", e.passengerURL(ada.ID)[len(e.url):], `{"email":"Grace@Example.org"}`, 409, []string{"body email"}},

@@ -97,7 +97,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 	} else {
 		m.Name = (*w.Name)
 		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
 		}
 		if utf8.RuneCountInString(m.Name) > 64 {
 			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
@@ -248,7 +248,7 @@ func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch
 	if w.Name != nil {
 		m.Name = w.Name
 		if utf8.RuneCountInString((*m.Name)) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 characters long")
+			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
 		}
 		if utf8.RuneCountInString((*m.Name)) > 64 {
 			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
