@@ -7,8 +7,12 @@
 # than the module proxy. Fails on any vulnerability whose code is reachable
 # (govulncheck's exit status); HARNESS_VULN_CACHE overrides the cache root.
 set -euo pipefail
+# The standard library scanned is the one of the Go that builds harness.
+export GOTOOLCHAIN="${HARNESS_GOTOOLCHAIN:-go1.27.3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-sum="$(cat "$root/tools/vuln/go.mod" "$root/tools/vuln/go.sum" | sha256sum | cut -c1-12)"
+# govulncheck type-checks with the go/types it was built with: it must be
+# built by the Go whose standard library it scans, hence the version in the key.
+sum="$( (go env GOVERSION; cat "$root/tools/vuln/go.mod" "$root/tools/vuln/go.sum") | sha256sum | cut -c1-12)"
 cache="${HARNESS_VULN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/harness/vuln}/$sum"
 if [ ! -x "$cache/bin/govulncheck" ] || [ ! -f "$cache/db/index/db.json" ]; then
   tmp="$(mktemp -d "${cache%/*}.XXXXXX" 2>/dev/null || { mkdir -p "${cache%/*}"; mktemp -d "${cache%/*}/.build.XXXXXX"; })"
@@ -35,7 +39,8 @@ scan "$root/runtime" "the runtime module"
 # go.mod as harness-application writes it.
 sol="$(mktemp -d)"
 trap 'rm -rf "$sol"' EXIT
-(cd "$sol" && go run "$root/cmd/harness-application" orders -t go-server -t webapp -t db-postgres >/dev/null &&
-  go run "$root/cmd/harness-application" people -t go-server -t db-mongo -t db-neo4j >/dev/null)
+go build -o "$sol/.bin/" ./cmd/harness-application
+(cd "$sol" && .bin/harness-application orders -t go-server -t webapp -t db-postgres >/dev/null &&
+  .bin/harness-application people -t go-server -t db-mongo -t db-neo4j >/dev/null && rm -r .bin)
 (cd "$sol" && go mod verify)
 scan "$sol" "a scaffolded solution (go-server, webapp, db-postgres, db-mongo, db-neo4j)"
