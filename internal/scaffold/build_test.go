@@ -160,7 +160,7 @@ func joinContinued(s string) []string {
 // written.
 func TestOpenAPIBadInput(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	os.WriteFile(bad, []byte("openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: body\n      responses:\n        '200':\n          description: ok\n"), 0o644)
+	os.WriteFile(bad, []byte("openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: body\n          schema: {type: string}\n      responses:\n        '200':\n          description: ok\n"), 0o644)
 	for _, tc := range []struct {
 		name, spec string
 		tpls       []string
@@ -168,7 +168,8 @@ func TestOpenAPIBadInput(t *testing.T) {
 	}{
 		{"no server", bad, []string{"webapp"}, "have no Go server to serve it: add -t go-server"},
 		{"missing", filepath.Join(t.TempDir(), "none.yaml"), []string{"go-server"}, "--openapi: open "},
-		{"invalid", bad, []string{"go-server"}, "applications/x/api/openapi.yaml:10"},
+		// Reported in the user's file, at the offending key's line.
+		{"invalid", bad, []string{"go-server"}, "bad.yaml:10: paths./a.get.parameters.0.in: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()

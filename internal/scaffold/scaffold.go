@@ -132,10 +132,8 @@ func (a *Application) Run(ctx context.Context) (*Result, error) {
 		if data.ImportPath, err = mod.ImportPath(filepath.Join(dir, "backend")); err != nil {
 			return nil, err
 		}
-		if data.Database != "" {
-			if err := requireModules(mod, tpls); err != nil {
-				return nil, fmt.Errorf("wire the solution's Go module: %w", err)
-			}
+		if err := requireModules(mod, tpls, data); err != nil {
+			return nil, fmt.Errorf("wire the solution's Go module: %w", err)
 		}
 	}
 	warnings, err := checkLayers(tpls, data)

@@ -45,14 +45,14 @@ func TestRunErrorsLeaveNothing(t *testing.T) {
 			setup: func(t *testing.T, root string) {
 				write(t, filepath.Join(root, SolutionTemplatesDir, "broken", "deploy", "values.yaml"), "harness: [\n")
 			},
-			wantErr: `template broken: .*application-templates/broken/deploy/values.yaml:\d+: `,
+			wantErr: `application-templates/broken/deploy/values.yaml:\d+: `,
 		},
 		{
 			name: "wrong type in a solution template", app: "shop", templates: []string{"typo"},
 			setup: func(t *testing.T, root string) {
 				write(t, filepath.Join(root, SolutionTemplatesDir, "typo", "deploy", "values.yaml"), "harness:\n  service:\n    port: eighty\n")
 			},
-			wantErr: `template typo: .*application-templates/typo/deploy/values.yaml:3: harness.service.port: `,
+			wantErr: `application-templates/typo/deploy/values.yaml:3: harness.service.port: `,
 		},
 		{
 			name: "values file is a list", app: "shop",
@@ -77,7 +77,7 @@ func TestRunErrorsLeaveNothing(t *testing.T) {
 			setup: func(t *testing.T, root string) {
 				write(t, filepath.Join(root, SolutionTemplatesDir, "tpl", "x.txt.tmpl"), "{{.Nope}}")
 			},
-			wantErr: "template tpl: x.txt.tmpl",
+			wantErr: `application-templates/tpl/x.txt.tmpl:1: executing "x.txt.tmpl" at <.Nope>`,
 		},
 	}
 	for _, tt := range tests {
