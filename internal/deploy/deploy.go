@@ -25,27 +25,28 @@ import (
 
 // Deployment is one run of harness-deployment; the fields are its flags.
 type Deployment struct {
-	Roots          []string // solution roots, merged in order (later wins); default "."
-	Namespace      string   // -n; empty: the values' namespace
-	Domain         string   // -d; empty: the values' domain
-	Registry       string   // -r
-	RegistrySecret string   // -rs
-	Tag            string   // -t; empty: a content hash per image (none with -l)
-	Local          bool     // -l
-	LocalIP        string   // --local-ip: the address -l maps the solution's hosts to in Pods; empty: found as CloudHarness does
-	Envs           []string // -e, split on "-"
-	Include        []string // -i
-	Exclude        []string // -ex
-	Output         string   // -o; the chart goes to OUTPUT/helm
-	Unsecured      bool     // -u
-	NoTLS          bool     // -dtls
-	DryRun         bool     // --dry-run: check, print the plan, write nothing
-	Deploy         bool     // --deploy: install or upgrade the chart afterwards
-	Release        string   // Helm release name; empty: the namespace
-	SkipLint       bool     // leave out Helm's linter (benchmarks of the other stages)
-	Strict         bool     // --strict: any warning is an error (for CI)
-	Pin            bool     // --pin: name built images by the digests of the last harness build (OUT/images.json)
-	DockerCompose  bool     // --docker-compose: write OUT/docker-compose.yaml and OUT/compose/ instead of the chart
+	Roots          []string      // solution roots, merged in order (later wins); default "."
+	Namespace      string        // -n; empty: the values' namespace
+	Domain         string        // -d; empty: the values' domain
+	Registry       string        // -r
+	RegistrySecret string        // -rs
+	Tag            string        // -t; empty: a content hash per image (none with -l)
+	Local          bool          // -l
+	LocalIP        string        // --local-ip: the address -l maps the solution's hosts to in Pods; empty: found as CloudHarness does
+	Envs           []string      // -e, split on "-"
+	Include        []string      // -i
+	Exclude        []string      // -ex
+	Output         string        // -o; the chart goes to OUTPUT/helm
+	Unsecured      bool          // -u
+	NoTLS          bool          // -dtls
+	DryRun         bool          // --dry-run: check, print the plan, write nothing
+	Deploy         bool          // --deploy: install or upgrade the chart afterwards
+	Timeout        time.Duration // --timeout: how long --deploy waits for each hook (a migration Job); 0: 5 minutes
+	Release        string        // Helm release name; empty: the namespace
+	SkipLint       bool          // leave out Helm's linter (benchmarks of the other stages)
+	Strict         bool          // --strict: any warning is an error (for CI)
+	Pin            bool          // --pin: name built images by the digests of the last harness build (OUT/images.json)
+	DockerCompose  bool          // --docker-compose: write OUT/docker-compose.yaml and OUT/compose/ instead of the chart
 
 	Out, Err io.Writer // where hints and warnings go; nil: discarded
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -41,6 +42,7 @@ func (d *Deployment) install(ctx context.Context, chartDir string, s *solution, 
 		inst.ReleaseName = release
 		inst.Namespace = s.namespace
 		inst.CreateNamespace = true
+		inst.Timeout = d.hookTimeout()
 		if _, err := inst.RunWithContext(ctx, ch, nil); err != nil {
 			return fmt.Errorf("deploy: install %s: %w", release, err)
 		}
@@ -52,11 +54,21 @@ func (d *Deployment) install(ctx context.Context, chartDir string, s *solution, 
 	up := action.NewUpgrade(cfg)
 	up.Namespace = s.namespace
 	up.ResetValues = true
+	up.Timeout = d.hookTimeout()
 	if _, err := up.RunWithContext(ctx, release, ch, nil); err != nil {
 		return fmt.Errorf("deploy: upgrade %s: %w", release, err)
 	}
 	fmt.Fprintf(out, "upgraded release %s in namespace %s\n", release, s.namespace)
 	return nil
+}
+
+// hookTimeout bounds the wait for each hook, as helm's --timeout does: with
+// none, the SDK waits for ever on a migration Job that cannot run.
+func (d *Deployment) hookTimeout() time.Duration {
+	if d.Timeout > 0 {
+		return d.Timeout
+	}
+	return 5 * time.Minute
 }
 
 // needsCertManager reports whether the chart has an Issuer: TLS on, not

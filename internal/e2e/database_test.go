@@ -105,6 +105,20 @@ func TestDatabaseRuns(t *testing.T) {
 	if logs := podLogs(t, e, *db); !strings.Contains(logs, "database system is ready to accept connections") {
 		t.Errorf("the database's log lacks its ready line:\n%s", logs)
 	}
+
+	// An upgrade runs the migration Job, a pre-upgrade hook, with the
+	// application's own image (`migrate`): the server migrated at start,
+	// so it finds the schema current and succeeds.
+	start = time.Now()
+	e.helm(t, "upgrade", runNS, filepath.Join(out, "helm"), "-n", runNS, "--wait", "--timeout", "5m")
+	jobs, err := e.cs.BatchV1().Jobs(runNS).List(e.ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=migration"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs.Items) != 1 || jobs.Items[0].Status.Succeeded != 1 {
+		t.Fatalf("want one succeeded migration Job, have %d: %+v", len(jobs.Items), jobs.Items)
+	}
+	t.Logf("helm upgrade --wait, its migration Job included: %v", time.Since(start).Round(100*time.Millisecond))
 }
 
 // databaseSolution scaffolds the application, points its database at image,

@@ -9,6 +9,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -97,6 +98,7 @@ CloudHarness's single-dash flags -rs, -ex and -dtls work as they do there.`,
 	f.StringVarP(&env, "env", "e", "", "environment(s): loads values-ENV.yaml; several with dashes (dev-prod)")
 	f.BoolVar(&d.NoTLS, "disable-tls", false, "serve over plain http (-dtls)")
 	f.BoolVar(&d.Deploy, "deploy", false, "install or upgrade the chart into the current kubeconfig context")
+	f.DurationVar(&d.Timeout, "timeout", 5*time.Minute, "with --deploy: how long to wait for each hook (a migration Job) before failing")
 	f.BoolVar(&d.Strict, "strict", false, "treat warnings (unknown harness keys, deprecated keys, chart warnings) as errors")
 	f.StringVarP(&profile, "profile", "p", "", "take the flags not given from ROOT/"+deploy.ProfilesDir+"/PROFILE.yaml")
 	f.StringVar(&ciKind, "ci", "", "also write the solution's CI workflow: github (.github/workflows/harness.yaml)")
