@@ -37,7 +37,7 @@ func Nodes(dst, src *yaml.Node) *yaml.Node {
 	}
 	for i := 0; i+1 < len(src.Content); i += 2 {
 		key, val := src.Content[i], src.Content[i+1]
-		if j := find(dst, key.Value); j >= 0 {
+		if j := find(dst, key); j >= 0 {
 			dst.Content[j+1] = Nodes(dst.Content[j+1], val)
 			continue
 		}
@@ -46,13 +46,27 @@ func Nodes(dst, src *yaml.Node) *yaml.Node {
 	return dst
 }
 
-func find(m *yaml.Node, key string) int {
+func find(m *yaml.Node, key *yaml.Node) int {
+	k := keyText(key)
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
+		if keyText(m.Content[i]) == k {
 			return i
 		}
 	}
 	return -1
+}
+
+// keyText is a mapping key as the chart's values see it, the text of its
+// value: ~ and null are one key, null and "" two, true and True one.
+func keyText(n *yaml.Node) string {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!str" || n.Tag == "" {
+		return n.Value
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return n.Value
+	}
+	return fmt.Sprint(v)
 }
 
 func unwrap(n *yaml.Node) *yaml.Node {
