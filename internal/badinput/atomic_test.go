@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harness-sh/harness/internal/treetest"
+
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
 	"github.com/harness-sh/harness/internal/fileset"
@@ -97,7 +99,7 @@ func TestAtomicOutput(t *testing.T) {
 			t.Logf("%d writes and renames", n)
 			for at := 1; at <= n; at++ {
 				dir := copyTree(t, old)
-				before := snapshot(t, dir)
+				before := treetest.Snapshot(t, dir)
 				f := &fileset.Faults{At: at}
 				code, out := execute(t, dir, f, tt.args...)
 				if !f.Failed() {
@@ -106,8 +108,8 @@ func TestAtomicOutput(t *testing.T) {
 				if code != cli.ExitUser {
 					t.Errorf("operation %d of %d failed: exit %d, want %d; %s", at, n, code, cli.ExitUser, out)
 				}
-				if after := snapshot(t, dir); !maps.Equal(before, after) {
-					t.Errorf("operation %d of %d failed (%s): the tree is neither old nor new:\n%s", at, n, strings.TrimSpace(out), diffTrees(before, after))
+				if after := treetest.Snapshot(t, dir); !maps.Equal(before, after) {
+					t.Errorf("operation %d of %d failed (%s): the tree is neither old nor new:\n%s", at, n, strings.TrimSpace(out), treetest.Diff(before, after))
 				}
 			}
 		})

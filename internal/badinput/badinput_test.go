@@ -3,8 +3,6 @@ package badinput
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,11 +12,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/harness-sh/harness/internal/treetest"
 
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
@@ -63,7 +62,7 @@ func TestBadInput(t *testing.T) {
 
 func runCase(t *testing.T, c *Case) {
 	dir := writeTree(t, c)
-	before := snapshot(t, dir)
+	before := treetest.Snapshot(t, dir)
 	var code int
 	var stdout, stderr string
 	if c.User != "" && os.Geteuid() == 0 {
@@ -87,8 +86,8 @@ func runCase(t *testing.T, c *Case) {
 			t.Errorf("message:\n  %s\nwant it to start with:\n  %s\nstderr:\n%s", msg, c.Error, stderr)
 		}
 	}
-	if after := snapshot(t, dir); !maps.Equal(before, after) {
-		t.Errorf("the tree changed:\n%s", diffTrees(before, after))
+	if after := treetest.Snapshot(t, dir); !maps.Equal(before, after) {
+		t.Errorf("the tree changed:\n%s", treetest.Diff(before, after))
 	}
 }
 
@@ -273,56 +272,4 @@ func runAs(t *testing.T, c *Case, dir string) (int, string, string) {
 		t.Skipf("cannot run as user %d here (%v): this case needs a non-root user", nobody, err)
 	}
 	return 0, out.String(), errb.String()
-}
-
-// snapshot is a tree's entries by path: mode and content hash of files,
-// target of links, mode of folders.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			out[rel+"/"] = info.Mode().String()
-		case d.Type()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			out[rel] = "-> " + target
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(data)
-			out[rel] = info.Mode().String() + " " + hex.EncodeToString(sum[:8])
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func diffTrees(want, got map[string]string) string {
-	var lines []string
-	for k, v := range want {
-		if g, ok := got[k]; !ok || g != v {
-			lines = append(lines, "- "+k+" "+v)
-		}
-	}
-	for k, v := range got {
-		if w, ok := want[k]; !ok || w != v {
-			lines = append(lines, "+ "+k+" "+v)
-		}
-	}
-	sort.Strings(lines)
-	return strings.Join(lines, "\n")
 }

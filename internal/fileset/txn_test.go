@@ -1,53 +1,15 @@
 package fileset
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
-)
 
-// snapshot is a tree's files and links by path, with their content (or
-// target) and permission bits.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			out[rel+"/"] = info.Mode().String()
-		case d.Type()&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(p)
-			out[rel] = "-> " + target
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(data)
-			out[rel] = info.Mode().String() + " " + hex.EncodeToString(sum[:8])
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+	"github.com/harness-sh/harness/internal/treetest"
+)
 
 // TestTxnFaults fails each write and each rename of a change in turn: the
 // tree afterwards is the old one or, when the failure came after the last
@@ -80,12 +42,12 @@ func TestTxnFaults(t *testing.T) {
 		return dir
 	}
 	ref := setup(t)
-	before := snapshot(t, ref)
+	before := treetest.Snapshot(t, ref)
 	count := &Faults{}
 	if err := change(ref, count); err != nil {
 		t.Fatal(err)
 	}
-	after := snapshot(t, ref)
+	after := treetest.Snapshot(t, ref)
 	if maps.Equal(before, after) {
 		t.Fatal("the change changed nothing")
 	}
@@ -98,12 +60,12 @@ func TestTxnFaults(t *testing.T) {
 			dir := setup(t)
 			f := &Faults{Op: op, At: at}
 			err := change(dir, f)
-			got := snapshot(t, dir)
+			got := treetest.Snapshot(t, dir)
 			switch {
 			case err == nil:
 				t.Errorf("%s: no error", f)
 			case !maps.Equal(got, before):
-				t.Errorf("%s: %v; tree is neither old nor new:\n%s", f, err, diffTrees(before, got))
+				t.Errorf("%s: %v; tree is neither old nor new:\n%s", f, err, treetest.Diff(before, got))
 			}
 		}
 	}
@@ -114,21 +76,6 @@ func (f *Faults) countOf(t *testing.T, change func(string, FS) error, setup func
 		t.Fatal(err)
 	}
 	return f.Count()
-}
-
-func diffTrees(want, got map[string]string) string {
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if got[k] != want[k] {
-			b.WriteString("- " + k + " " + want[k] + "\n")
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(got)) {
-		if _, ok := want[k]; !ok || got[k] != want[k] {
-			b.WriteString("+ " + k + " " + got[k] + "\n")
-		}
-	}
-	return b.String()
 }
 
 // TestSweep: what a killed change left, once old enough, is removed, or put
