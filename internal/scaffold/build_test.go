@@ -34,12 +34,15 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 		name, spec string
 		tpls       []string
 	}{
-		{"demo", "", []string{"go-server", "db-postgres"}},
+		// Applications named like the scaffolded code's own identifiers
+		// once were (store, pages, telemetry): the generated package of that
+		// name must not collide with them.
+		{"store", "", []string{"go-server", "db-postgres"}},
 		{"my-api", "", []string{"go-server"}},
 		{"pets", petsSpec, []string{"go-server"}},
 		// The order of -t does not matter: the database's code wins.
-		{"docs", "", []string{"db-mongo", "go-server"}},
-		{"graph", "", []string{"go-server", "db-neo4j"}},
+		{"pages", "", []string{"db-mongo", "go-server"}},
+		{"telemetry", "", []string{"go-server", "db-neo4j"}},
 		// With --openapi the spec's service stays in memory: no database code.
 		{"pets-db", petsSpec, []string{"go-server", "db-postgres"}},
 	} {
@@ -56,7 +59,7 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 	if !strings.Contains(string(service), "func (s *Service) AddNote(") || strings.Contains(string(service), "CreateItem") {
 		t.Errorf("--openapi: the service is not the spec's:\n%s", service)
 	}
-	for app, want := range map[string]bool{"demo": true, "docs": false, "graph": false, "pets-db": false} {
+	for app, want := range map[string]bool{"store": true, "pages": false, "telemetry": false, "pets-db": false} {
 		_, err := os.Stat(filepath.Join(root, "applications", app, "deploy", "templates", "migrate.yaml"))
 		if has := err == nil; has != want {
 			t.Errorf("%s: migration Job %v, want %v", app, has, want)
