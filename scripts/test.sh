@@ -58,3 +58,14 @@ step "runtime module tests"
 
 step "harness tests"
 go test -count=1 -timeout 60m ./...
+
+step "applications/samples: coverage of its user code"
+# The packages the user owns (main, database, service), covered by all of
+# samples' tests together; under 80% fails.
+u=./applications/samples/backend
+profile="$(mktemp)"
+go test -count=1 -coverpkg="$u,$u/database,$u/service" -coverprofile="$profile" ./applications/samples/... >/dev/null
+total="$(go tool cover -func="$profile" | awk '/^total:/ {sub("%", "", $NF); print $NF}')"
+rm -f "$profile"
+echo "samples user code: ${total}% of statements"
+awk -v t="$total" 'BEGIN { exit !(t >= 80) }' || { echo "under 80%"; exit 1; }
