@@ -182,6 +182,7 @@ func TestBadInput(t *testing.T) {
 		{"autoscaling zero target", app("harness:\n  deployment:\n    autoscaling:\n      enabled: true\n      maxReplicas: 2\n      targetCPUUtilizationPercentage: 0\n"), Deployment{}, vfile + `:6: harness.deployment.autoscaling.targetCPUUtilizationPercentage: `},
 		{"autoscaling unknown key, --strict", app("harness:\n  deployment:\n    autoscaling:\n      maxReplica: 2\n"), Deployment{Strict: true}, vfile + `:4: harness.deployment.autoscaling.maxReplica: unknown key \(did you mean "maxReplicas"\?\)`},
 		{"pdb both bounds", app("harness:\n  deployment:\n    pdb:\n      enabled: true\n      minAvailable: 1\n      maxUnavailable: 1\n"), Deployment{}, vfile + `:6: harness.deployment.pdb.maxUnavailable: give minAvailable or maxUnavailable, not both`},
+		{"nfs volume without nfsserver", app("harness:\n  deployment:\n    volume:\n      name: data\n      mountpath: /data\n      usenfs: true\n"), Deployment{}, vfile + `:6: harness.deployment.volume.usenfs: the volume is a share of the nfsserver application`},
 		{"pdb bad bound", app("harness:\n  deployment:\n    pdb:\n      enabled: true\n      minAvailable: half\n"), Deployment{}, vfile + `:5: harness.deployment.pdb.minAvailable: "half" is not a number`},
 	}
 	for _, tc := range tests {

@@ -273,6 +273,9 @@ func (s *solution) check(a *app, h *yaml.Node) error {
 	if err := s.checkScheduling(h); err != nil {
 		return err
 	}
+	if err := s.checkNFS(h); err != nil {
+		return err
+	}
 	for _, probe := range []string{"livenessProbe", "readinessProbe", "startupProbe"} {
 		p := child(h, probe)
 		for _, f := range []string{"periodSeconds", "failureThreshold", "initialDelaySeconds", "timeoutSeconds", "port"} {
@@ -308,6 +311,27 @@ func (s *solution) check(a *app, h *yaml.Node) error {
 }
 
 var percent = regexp.MustCompile(`^[0-9]+%$`)
+
+// checkNFS: a volume with usenfs is claimed from the nfsserver
+// application's storage class (auto-volumes.yaml reads
+// apps.nfsserver.storageClass.name); without that application in the
+// deployment the template stops on a nil pointer, as CloudHarness's does.
+func (s *solution) checkNFS(h *yaml.Node) error {
+	vol := at(h, "deployment", "volume")
+	use := child(vol, "usenfs")
+	if !truthy(use) || scalar(child(vol, "auto")) == "false" {
+		return nil
+	}
+	const key = "harness.deployment.volume.usenfs"
+	nfs, ok := s.apps["nfsserver"]
+	if !ok || !slices.Contains(s.included, "nfsserver") {
+		return s.errAt(use, key, "the volume is a share of the nfsserver application, which this deployment does not include: add CloudHarness's applications/nfsserver (and -i it), or set usenfs: false")
+	}
+	if scalar(at(nfs.node, "storageClass", "name")) == "" {
+		return s.errAt(use, key, "the nfsserver application's values have no storageClass.name, the storage class of the volume's claim")
+	}
+	return nil
+}
 
 // checkScaling rejects autoscaling and disruption budgets Kubernetes would
 // refuse, when they are enabled.
