@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -542,5 +543,18 @@ func TestEnvironmentsDoc(t *testing.T) {
 	}
 	if !slices.Equal(got, shown) {
 		t.Errorf("docs/values.md shows the errors\n%s\nharness gives\n%s", strings.Join(shown, "\n"), strings.Join(got, "\n"))
+	}
+}
+
+// TestComposeSaysSpreadIsLeftOut: the prod environment's anti-affinity and
+// zone spread have no meaning on one machine; --docker-compose says so.
+func TestComposeSaysSpreadIsLeftOut(t *testing.T) {
+	var errw strings.Builder
+	d := &Deployment{Roots: []string{filepath.Join("..", "..")}, Envs: []string{"prod"}, DockerCompose: true, Output: t.TempDir(), Err: &errw}
+	if _, err := d.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errw.String(), "note: --docker-compose: pod anti-affinity and topology spread left out (one machine runs every container): samples") {
+		t.Errorf("no note of the left-out spread:\n%s", errw.String())
 	}
 }

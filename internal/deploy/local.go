@@ -285,6 +285,9 @@ func (m *manifests) add(tpl string, doc []byte) error {
 			return err
 		}
 		m.pods = append(m.pods, podOf{head.Kind, o.Name, hook, tpl, o.Spec.Template.Spec, o.Spec.Template.Labels})
+		if sp := o.Spec.Template.Spec; len(sp.TopologySpreadConstraints) > 0 || sp.Affinity != nil && sp.Affinity.PodAntiAffinity != nil {
+			m.skipped[spreading] = append(m.skipped[spreading], o.Name)
+		}
 	case "StatefulSet":
 		var o appsv1.StatefulSet
 		if err := decode(&o); err != nil {
@@ -463,8 +466,13 @@ func buildLocal(in localInput, rendered map[string]string, keep func(secrets map
 	return l, nil
 }
 
+// spreading names the scheduling rules that place replicas apart.
+const spreading = "pod anti-affinity and topology spread"
+
 func noLocalCounterpart(kind string) string {
 	switch kind {
+	case spreading:
+		return "one machine runs every container"
 	case "Ingress":
 		return "applications are published on local ports instead"
 	case "CronJob":
