@@ -24,7 +24,10 @@ step "tools"
 # wrk loads a generated server (internal/loadtest).
 bash scripts/packages.sh buildah postgresql chromium wrk
 # The real helm binary, pinned, for the tests that check charts with it.
-HARNESS_HELM="$(bash scripts/helm.sh)"
+# The test tools (helm here, the cluster's binaries below) are built with the
+# machine's own Go, as they always were: they are not what harness ships,
+# and their pinned releases are known to build with it.
+HARNESS_HELM="$(GOTOOLCHAIN=local bash scripts/helm.sh)"
 export HARNESS_HELM
 echo "helm: $HARNESS_HELM"
 # etcd, kube-apiserver, kubectl and the node's components for the tests
@@ -33,7 +36,7 @@ echo "helm: $HARNESS_HELM"
 if [ "${CI:-}" != "true" ] && [ "${HARNESS_SKIP_CLUSTER:-}" = "1" ]; then
   echo "HARNESS_SKIP_CLUSTER=1: the tests against a real API server skip"
 else
-  HARNESS_KUBE_BIN="$(bash scripts/kube-binaries.sh)"
+  HARNESS_KUBE_BIN="$(GOTOOLCHAIN=local bash scripts/kube-binaries.sh)"
   export HARNESS_KUBE_BIN
   echo "kube: $HARNESS_KUBE_BIN"
   # containerd, runc, the CNI plugins and iptables for the test whose node
