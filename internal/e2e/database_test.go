@@ -119,6 +119,38 @@ func TestDatabaseRuns(t *testing.T) {
 		t.Fatalf("want one succeeded migration Job, have %d: %+v", len(jobs.Items), jobs.Items)
 	}
 	t.Logf("helm upgrade --wait, its migration Job included: %v", time.Since(start).Round(100*time.Millisecond))
+
+	// A migration that fails halfway: its Job fails, so does the upgrade,
+	// and the running release stays as it was, on the schema it had.
+	writeFile(t, filepath.Join(root, "applications", dbApp, "backend", "database", "migrations", "0002_fails.sql"),
+		"CREATE TABLE half_done (id int);\nSELECT 1/0;\n")
+	buildImages(t, root, c.Registry, out)
+	chart(t, root, c.Registry, out)
+	start = time.Now()
+	if msg, err := e.helmErr("upgrade", runNS, filepath.Join(out, "helm"), "-n", runNS, "--wait", "--timeout", "3m"); err == nil {
+		t.Fatalf("helm upgrade with a failing migration succeeded:\n%s", msg)
+	}
+	t.Logf("helm upgrade refused by its failing migration Job after %v", time.Since(start).Round(100*time.Millisecond))
+	jobs, err = e.cs.BatchV1().Jobs(runNS).List(e.ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=migration"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs.Items) != 1 || jobs.Items[0].Status.Failed == 0 || jobs.Items[0].Status.Succeeded != 0 {
+		t.Errorf("want one failed migration Job, have %+v", jobs.Items)
+	}
+	// The pod of the release as it was still serves its items (the table
+	// of migration 0001) and is ready: for its binary the schema is
+	// current, the failed migration rolled back.
+	for _, path := range []string{"/ready", "/api/items"} {
+		resp, err := c.HTTPClient().Get("http://" + app.Status.PodIP + ":8080" + path)
+		if err != nil {
+			t.Fatalf("GET %s after the failed upgrade: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s after the failed upgrade: %d, want 200", path, resp.StatusCode)
+		}
+	}
 }
 
 // databaseSolution scaffolds the application, points its database at image,
