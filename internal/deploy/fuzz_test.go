@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,20 +30,11 @@ func FuzzChart(f *testing.F) {
 		if len(values) > 1<<14 {
 			return
 		}
-		dir := t.TempDir()
-		app := filepath.Join(dir, "applications", "web")
-		if err := os.MkdirAll(filepath.Join(app, "deploy", "resources"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range map[string]string{
-			"Dockerfile":                   dockerfile,
-			"deploy/values.yaml":           string(values),
-			"deploy/resources/config.json": "{}\n",
-		} {
-			if err := os.WriteFile(filepath.Join(app, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := writeTree(t, map[string]string{
+			"applications/web/Dockerfile":                   dockerfile,
+			"applications/web/deploy/values.yaml":           string(values),
+			"applications/web/deploy/resources/config.json": "{}\n",
+		})
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		d := &Deployment{Roots: []string{dir}, Output: filepath.Join(dir, "deployment"), Tag: "1", DryRun: true, SkipLint: true}

@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -63,17 +62,10 @@ func TestMemoryCeiling(t *testing.T) {
 		{"deep flow nesting", "extra: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			app := filepath.Join(dir, "applications", "web")
-			if err := os.MkdirAll(filepath.Join(app, "deploy"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(app, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(app, "deploy", "values.yaml"), []byte(tc.values), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := writeTree(t, map[string]string{
+				"applications/web/Dockerfile":         dockerfile,
+				"applications/web/deploy/values.yaml": tc.values,
+			})
 			runtime.GC()
 			base := heapNow()
 			peak, stop := heapPeak()
