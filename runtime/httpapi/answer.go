@@ -67,7 +67,7 @@ func (s *Server) Send(w http.ResponseWriter, r *http.Request, op string, a Respo
 		return
 	}
 	body := a.Body
-	var buf *bytes.Buffer
+	var buf *encodeBuffer
 	if a.IsJSON {
 		var err error
 		if buf, err = encodeJSON(a.JSON); err != nil {
@@ -268,10 +268,16 @@ func WriteBody(w http.ResponseWriter, status int, contentType string, body []byt
 		return nil
 	}
 	hdr := w.Header()
-	if contentType != "" {
+	switch contentType {
+	case "":
+	case "application/json":
+		hdr["Content-Type"] = jsonType
+	case ProblemContentType:
+		hdr["Content-Type"] = problemType
+	default:
 		hdr.Set("Content-Type", contentType)
 	}
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	if len(body) == 0 {
 		return nil
@@ -280,23 +286,40 @@ func WriteBody(w http.ResponseWriter, status int, contentType string, body []byt
 	return err
 }
 
+// The values of the commonest Content-Type headers, shared (as nosniff):
+// header values are not changed in place.
+var (
+	jsonType    = []string{"application/json"}
+	problemType = []string{ProblemContentType}
+)
+
 // buffers hold JSON answers while they are encoded, so that a value that
 // cannot be encoded answers 500 rather than a truncated success, and every
 // answer carries its Content-Length.
-var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// Each keeps the encoder that writes into it.
+var buffers = sync.Pool{New: func() any {
+	b := new(encodeBuffer)
+	b.enc = json.NewEncoder(&b.Buffer)
+	return b
+}}
+
+type encodeBuffer struct {
+	bytes.Buffer
+	enc *json.Encoder
+}
 
 // encodeJSON encodes v into a pooled buffer; release gives it back.
-func encodeJSON(v any) (*bytes.Buffer, error) {
-	buf := buffers.Get().(*bytes.Buffer)
+func encodeJSON(v any) (*encodeBuffer, error) {
+	buf := buffers.Get().(*encodeBuffer)
 	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		release(buf)
+	if err := buf.enc.Encode(v); err != nil {
+		// Not given back: an encoder keeps some errors for good.
 		return nil, err
 	}
 	return buf, nil
 }
 
-func release(buf *bytes.Buffer) {
+func release(buf *encodeBuffer) {
 	if buf.Cap() <= 64<<10 { // a rare large answer is not kept
 		buffers.Put(buf)
 	}

@@ -12,7 +12,25 @@ import (
 // wire value v. Integer fields accept numbers written with a zero fraction
 // or an exponent (1.0, 2e3), as JSON Schema does: encoding/json would not.
 func DecodeJSON(data []byte, v any) error {
-	return json.Unmarshal(integralNumbers(data), v)
+	data = integralNumbers(data)
+	// A generated wire type reads its object itself (ReadObject): once the
+	// text is known to be one valid value, it is given the value directly,
+	// without encoding/json's set-up around the call. Anything else, and
+	// every invalid text (for encoding/json's error), takes json.Unmarshal.
+	if u, ok := v.(json.Unmarshaler); ok && json.Valid(data) {
+		return u.UnmarshalJSON(trimSpace(data))
+	}
+	return json.Unmarshal(data, v)
+}
+
+// trimSpace cuts the JSON whitespace around a value, as encoding/json does
+// before it calls an UnmarshalJSON.
+func trimSpace(b []byte) []byte {
+	i, j := skipSpace(b, 0), len(b)
+	for j > i && (b[j-1] == ' ' || b[j-1] == '\t' || b[j-1] == '\n' || b[j-1] == '\r') {
+		j--
+	}
+	return b[i:j]
 }
 
 // integralNumbers rewrites the numbers of a JSON text that have a fraction
@@ -137,7 +155,13 @@ func ReadObject(b []byte) (*Object, error) {
 		}
 		return &Object{}, nil
 	}
-	o := &Object{members: make([]member, 0, 8)}
+	// The object and room for its first members, in one allocation.
+	ob := &struct {
+		Object
+		room [8]member
+	}{}
+	o := &ob.Object
+	o.members = ob.room[:0]
 	for i = skipSpace(b, i+1); i < len(b) && b[i] != '}'; i = skipSpace(b, i) {
 		if b[i] == ',' {
 			i = skipSpace(b, i+1)
@@ -280,6 +304,19 @@ func decodeScalar(raw []byte, dst any) bool {
 		}
 		v32 := int32(v)
 		*d = &v32
+	case **float64:
+		// raw is a valid JSON value: one starting so is a number, which
+		// ParseFloat reads as encoding/json does.
+		if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+			return false
+		}
+		v, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return false
+		}
+		*d = &v
+	case *[]string:
+		return decodeStrings(raw, d)
 	case **bool:
 		switch string(raw) {
 		case "true", "false":
@@ -291,6 +328,29 @@ func decodeScalar(raw []byte, dst any) bool {
 	default:
 		return false
 	}
+	return true
+}
+
+// decodeStrings decodes an array of plain strings (no escapes, valid
+// UTF-8), as encoding/json would into a []string; anything else reports
+// false.
+func decodeStrings(raw []byte, d *[]string) bool {
+	if len(raw) < 2 || raw[0] != '[' || bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw) {
+		return false
+	}
+	out := []string{}
+	for i := skipSpace(raw, 1); i < len(raw) && raw[i] != ']'; i = skipSpace(raw, i) {
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+		if raw[i] != '"' {
+			return false
+		}
+		end := skipValue(raw, i)
+		out = append(out, string(raw[i+1:end-1]))
+		i = end
+	}
+	*d = out
 	return true
 }
 

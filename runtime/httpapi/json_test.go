@@ -97,6 +97,17 @@ func TestObject(t *testing.T) {
 		{name: "wrong type names the field", in: `{"age":"x"}`, err: "cannot unmarshal string"},
 		{name: "int32 out of range", in: `{"small":3000000000}`, err: "cannot unmarshal number 3000000000"},
 		{name: "not an object", in: `[1]`, err: "cannot unmarshal array"},
+		// The fast paths (plain strings, numbers, arrays of plain
+		// strings) and the ones they leave to encoding/json agree.
+		{name: "empty array", in: `{"tags":[]}`, want: wirePet{Tags: []string{}, extra: map[string]json.RawMessage{}}},
+		{name: "array with spaces", in: `{"tags":[ "a" , "b" ]}`, want: wirePet{Tags: []string{"a", "b"}, extra: map[string]json.RawMessage{}}},
+		{name: "array with an escape", in: `{"tags":["a\u0062"]}`, want: wirePet{Tags: []string{"ab"}, extra: map[string]json.RawMessage{}}},
+		{name: "array of another type", in: `{"tags":["a",1]}`, err: "cannot unmarshal number"},
+		{name: "array of arrays", in: `{"tags":[["a"]]}`, err: "cannot unmarshal array"},
+		{name: "null array allowed", in: `{"raw":[],"tags":null}`, want: wirePet{Raw: json.RawMessage("[]"), nulls: []string{"tags"}, extra: map[string]json.RawMessage{}}},
+		{name: "whitespace around the value", in: "\n\t {\"name\":\"a\"} \r\n", want: wirePet{Name: str("a"), extra: map[string]json.RawMessage{}}},
+		{name: "invalid text takes encoding/json's error", in: `{"name":"a",}`, err: "invalid character"},
+		{name: "invalid UTF-8 is replaced, as encoding/json does", in: "{\"name\":\"a\xff\"}", want: wirePet{Name: str("a\ufffd"), extra: map[string]json.RawMessage{}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,6 +132,27 @@ func TestObject(t *testing.T) {
 	err := DecodeJSON([]byte(`{"age":"x"}`), &w)
 	if te, ok := err.(*json.UnmarshalTypeError); !ok || te.Field != "age" {
 		t.Errorf("type error %#v, want Field age", err)
+	}
+}
+
+// TestDecodeScalarFloat: floats take the fast path and read as
+// encoding/json reads them.
+func TestDecodeScalarFloat(t *testing.T) {
+	for _, in := range []string{"0", "-1.5", "2.5e-3", "1e308", "123456789012345678901234567890"} {
+		var fast, slow *float64
+		if !decodeScalar([]byte(in), &fast) {
+			t.Errorf("%s: not decoded", in)
+			continue
+		}
+		if err := json.Unmarshal([]byte(in), &slow); err != nil || *fast != *slow {
+			t.Errorf("%s: %v, encoding/json %v (%v)", in, *fast, *slow, err)
+		}
+	}
+	for _, in := range []string{`"1"`, "1e999", "true"} {
+		var f *float64
+		if decodeScalar([]byte(in), &f) {
+			t.Errorf("%s: decoded as %v, want it left to encoding/json", in, *f)
+		}
 	}
 }
 

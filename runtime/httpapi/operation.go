@@ -22,6 +22,9 @@ type operationKey struct{}
 // Options.Middleware runs, so middleware can name spans and metrics by
 // operation; the API's methods see it too.
 func OperationID(ctx context.Context) string {
+	if c, ok := ctx.(*requestContext); ok && c.op != "" {
+		return c.op
+	}
 	op, _ := ctx.Value(operationKey{}).(string)
 	return op
 }
@@ -35,6 +38,15 @@ func (s *Server) Wrap(op string, h http.HandlerFunc) http.HandlerFunc {
 		next = s.opts.Middleware[i](next)
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), operationKey{}, op)))
+		// The server's own context, made for this request alone and seen
+		// by nothing but the routing so far, takes the operation in
+		// place; any other (a handler called outside the server) is
+		// wrapped.
+		if c, ok := r.Context().(*requestContext); ok && c.mine {
+			c.op, c.mine = op, false
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(&requestContext{Context: r.Context(), op: op}))
 	}
 }

@@ -37,6 +37,34 @@ func TestOperationMiddleware(t *testing.T) {
 	if got := strings.Join(seen, " "); res.StatusCode != 204 || got != "outer:GetPet:7 inner:GetPet:7 op:GetPet" {
 		t.Fatalf("status %d, middleware saw %q", res.StatusCode, got)
 	}
+
+	// The request's one context carries both its ID and its operation; a
+	// wrapped handler called outside the server keeps the ID its context
+	// has and gets the operation all the same.
+	var id, op string
+	h := s.Wrap("Other", func(w http.ResponseWriter, r *http.Request) {
+		id, op = RequestID(r.Context()), OperationID(r.Context())
+	})
+	s.Handle("GET /other", "Other", h)
+	req := httptest.NewRequest("GET", "/other", nil)
+	req.Header.Set(RequestIDHeader, "abc")
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	if id != "abc" || op != "Other" {
+		t.Errorf("through the server: request ID %q, operation %q", id, op)
+	}
+	req = httptest.NewRequest("GET", "/other", nil)
+	ctx := WithRequestID(req.Context(), "outside")
+	h(httptest.NewRecorder(), req.WithContext(ctx))
+	if id != "outside" || op != "Other" {
+		t.Errorf("called directly: request ID %q, operation %q", id, op)
+	}
+	if got := OperationID(ctx); got != "" {
+		t.Errorf("the caller's context was changed: its operation is %q", got)
+	}
+	h(httptest.NewRecorder(), httptest.NewRequest("GET", "/other", nil))
+	if id != "" || op != "Other" {
+		t.Errorf("called without an ID: request ID %q, operation %q", id, op)
+	}
 }
 
 // TestStreamAndRaw: a streamed answer is copied as read and closed; a raw

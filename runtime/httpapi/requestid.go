@@ -13,29 +13,45 @@ const RequestIDHeader = "X-Request-ID"
 
 type requestIDKey struct{}
 
-// idContext carries a request ID: one allocation per request, where
-// context.WithValue would take two (the string is boxed).
-type idContext struct {
+// requestContext carries a request's ID and, once it is routed, its
+// operation: the one context a request gets from the server (one
+// allocation, and one copy of the request for r.WithContext), where
+// context.WithValue would take two of each.
+type requestContext struct {
 	context.Context
-	id string
+	id, op string
+	// mine marks the context Server.ServeHTTP made for its request alone,
+	// which Wrap may give the operation in place: a context made by
+	// WithRequestID may be the caller's to use again.
+	mine bool
+	// header is the value of the answer's X-Request-ID when the server
+	// made the ID: allocated with the context, not on its own.
+	header [1]string
 }
 
-func (c *idContext) Value(key any) any {
-	if key == (requestIDKey{}) {
-		return c.id
+func (c *requestContext) Value(key any) any {
+	switch key {
+	case requestIDKey{}:
+		if c.id != "" {
+			return c.id
+		}
+	case operationKey{}:
+		if c.op != "" {
+			return c.op
+		}
 	}
 	return c.Context.Value(key)
 }
 
 // WithRequestID returns ctx carrying the request ID id.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return &idContext{Context: ctx, id: id}
+	return &requestContext{Context: ctx, id: id}
 }
 
 // RequestID returns the request ID ctx carries, or "". The context of an
 // operation carries its request's.
 func RequestID(ctx context.Context) string {
-	if c, ok := ctx.(*idContext); ok {
+	if c, ok := ctx.(*requestContext); ok && c.id != "" {
 		return c.id
 	}
 	id, _ := ctx.Value(requestIDKey{}).(string)

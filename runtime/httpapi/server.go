@@ -110,13 +110,17 @@ func (s *Server) Handle(pattern, op string, h http.HandlerFunc) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr["X-Content-Type-Options"] = nosniff
-	ids := r.Header["X-Request-Id"] // RequestIDHeader, canonical
-	if len(ids) != 1 || !validRequestID(ids[0]) {
-		ids = []string{newRequestID()}
+	rc := &requestContext{Context: r.Context(), mine: true}
+	if ids := r.Header["X-Request-Id"]; len(ids) == 1 && validRequestID(ids[0]) { // RequestIDHeader, canonical
+		rc.id = ids[0]
+		hdr["X-Request-Id"] = ids
+	} else {
+		rc.id = newRequestID()
+		rc.header[0] = rc.id
+		hdr["X-Request-Id"] = rc.header[:]
 	}
-	hdr["X-Request-Id"] = ids
-	id := ids[0]
-	r = r.WithContext(WithRequestID(r.Context(), id))
+	id := rc.id
+	r = r.WithContext(rc)
 	if s.opts.CORS != nil && s.opts.CORS.handle(w, r) {
 		return
 	}

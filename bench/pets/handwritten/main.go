@@ -50,6 +50,14 @@ func invalid(w http.ResponseWriter, errs []fieldError) {
 }
 
 func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, newHandler()))
+}
+
+func newHandler() http.Handler {
 	var next atomic.Int64
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /pets", func(w http.ResponseWriter, r *http.Request) {
@@ -86,9 +94,5 @@ func main() {
 		}
 		writeJSON(w, http.StatusCreated, pet{ID: next.Add(1), Name: *in.Name, Tag: in.Tag, Age: *in.Age, PhotoURLs: in.PhotoURLs})
 	})
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, mux))
+	return mux
 }

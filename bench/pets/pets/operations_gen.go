@@ -27,7 +27,7 @@ type CreatePet201JSONResponse struct {
 }
 
 func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
-	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreatePet400Response answers 400: Invalid pet.

@@ -28,7 +28,7 @@ type CreateItem201JSONResponse struct {
 }
 
 func (v CreateItem201JSONResponse) answerCreateItem() httpapi.Response {
-	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreateItem400Response answers 400: The request is invalid.
@@ -81,7 +81,7 @@ type CreatePassenger201JSONResponse struct {
 }
 
 func (v CreatePassenger201JSONResponse) answerCreatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreatePassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -91,7 +91,7 @@ type CreatePassenger400JSONResponse struct {
 }
 
 func (v CreatePassenger400JSONResponse) answerCreatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreatePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
@@ -101,7 +101,7 @@ type CreatePassenger409JSONResponse struct {
 }
 
 func (v CreatePassenger409JSONResponse) answerCreatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleCreatePassenger(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +146,7 @@ type CreateTrip201JSONResponse struct {
 }
 
 func (v CreateTrip201JSONResponse) answerCreateTrip() httpapi.Response {
-	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreateTrip400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -156,7 +156,7 @@ type CreateTrip400JSONResponse struct {
 }
 
 func (v CreateTrip400JSONResponse) answerCreateTrip() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreateTrip404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -166,7 +166,7 @@ type CreateTrip404JSONResponse struct {
 }
 
 func (v CreateTrip404JSONResponse) answerCreateTrip() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreateTrip409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
@@ -176,7 +176,7 @@ type CreateTrip409JSONResponse struct {
 }
 
 func (v CreateTrip409JSONResponse) answerCreateTrip() httpapi.Response {
-	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +243,7 @@ type DeletePassenger400JSONResponse struct {
 }
 
 func (v DeletePassenger400JSONResponse) answerDeletePassenger() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // DeletePassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -253,7 +253,7 @@ type DeletePassenger404JSONResponse struct {
 }
 
 func (v DeletePassenger404JSONResponse) answerDeletePassenger() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // DeletePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
@@ -263,7 +263,7 @@ type DeletePassenger409JSONResponse struct {
 }
 
 func (v DeletePassenger409JSONResponse) answerDeletePassenger() httpapi.Response {
-	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) {
@@ -320,7 +320,7 @@ type DeleteTrip400JSONResponse struct {
 }
 
 func (v DeleteTrip400JSONResponse) answerDeleteTrip() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // DeleteTrip404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -330,7 +330,7 @@ type DeleteTrip404JSONResponse struct {
 }
 
 func (v DeleteTrip404JSONResponse) answerDeleteTrip() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
@@ -386,7 +386,7 @@ type GetItem200JSONResponse struct {
 }
 
 func (v GetItem200JSONResponse) answerGetItem() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // GetItem404Response answers 404: No such item.
@@ -442,7 +442,7 @@ type GetPassenger200JSONResponse struct {
 }
 
 func (v GetPassenger200JSONResponse) answerGetPassenger() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // GetPassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -452,7 +452,7 @@ type GetPassenger400JSONResponse struct {
 }
 
 func (v GetPassenger400JSONResponse) answerGetPassenger() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // GetPassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -462,7 +462,7 @@ type GetPassenger404JSONResponse struct {
 }
 
 func (v GetPassenger404JSONResponse) answerGetPassenger() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
@@ -516,7 +516,7 @@ type ListItems200JSONResponse struct {
 }
 
 func (v ListItems200JSONResponse) answerListItems() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
@@ -585,7 +585,7 @@ type ListPassengers200JSONResponse struct {
 }
 
 func (v ListPassengers200JSONResponse) answerListPassengers() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // ListPassengers400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -595,7 +595,7 @@ type ListPassengers400JSONResponse struct {
 }
 
 func (v ListPassengers400JSONResponse) answerListPassengers() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
@@ -680,7 +680,7 @@ type ListTrips200JSONResponse struct {
 }
 
 func (v ListTrips200JSONResponse) answerListTrips() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // ListTrips400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -690,7 +690,7 @@ type ListTrips400JSONResponse struct {
 }
 
 func (v ListTrips400JSONResponse) answerListTrips() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // ListTrips404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -700,7 +700,7 @@ type ListTrips404JSONResponse struct {
 }
 
 func (v ListTrips404JSONResponse) answerListTrips() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
@@ -768,7 +768,7 @@ type Ping200JSONResponse struct {
 }
 
 func (v Ping200JSONResponse) answerPing() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
@@ -802,7 +802,7 @@ type Sum200JSONResponse struct {
 }
 
 func (v Sum200JSONResponse) answerSum() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // Sum400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -812,7 +812,7 @@ type Sum400JSONResponse struct {
 }
 
 func (v Sum400JSONResponse) answerSum() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
@@ -876,7 +876,7 @@ type UpdatePassenger200JSONResponse struct {
 }
 
 func (v UpdatePassenger200JSONResponse) answerUpdatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // UpdatePassenger400JSONResponse answers 400 with application/problem+json: The request is invalid; errors name each parameter or field.
@@ -886,7 +886,7 @@ type UpdatePassenger400JSONResponse struct {
 }
 
 func (v UpdatePassenger400JSONResponse) answerUpdatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // UpdatePassenger404JSONResponse answers 404 with application/problem+json: No such passenger or trip.
@@ -896,7 +896,7 @@ type UpdatePassenger404JSONResponse struct {
 }
 
 func (v UpdatePassenger404JSONResponse) answerUpdatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // UpdatePassenger409JSONResponse answers 409 with application/problem+json: The request contradicts what is stored: an email already registered, a trip already booked or a seat taken, a passenger who still has trips.
@@ -906,7 +906,7 @@ type UpdatePassenger409JSONResponse struct {
 }
 
 func (v UpdatePassenger409JSONResponse) answerUpdatePassenger() httpapi.Response {
-	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) {

@@ -209,7 +209,7 @@ type CreatePet201JSONResponse struct {
 }
 
 func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
-	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // CreatePet400JSONResponse answers 400 with application/json: Invalid pet.
@@ -219,7 +219,7 @@ type CreatePet400JSONResponse struct {
 }
 
 func (v CreatePet400JSONResponse) answerCreatePet() httpapi.Response {
-	return httpapi.Response{Status: 400, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 400, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
@@ -406,7 +406,7 @@ type GetPet200JSONResponse struct {
 }
 
 func (v GetPet200JSONResponse) answerGetPet() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // GetPet404Response answers 404: No such pet.
@@ -478,7 +478,7 @@ type ListPets200JSONResponse struct {
 }
 
 func (v ListPets200JSONResponse) answerListPets() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // ListPetsDefaultJSONResponse answers default with application/json: An error.
@@ -489,7 +489,7 @@ type ListPetsDefaultJSONResponse struct {
 }
 
 func (v ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
-	return httpapi.Response{Status: httpapi.StatusOr(v.StatusCode, 500), ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: httpapi.StatusOr(v.StatusCode, 500), ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
@@ -569,7 +569,7 @@ type PatchPet200JSONResponse struct {
 }
 
 func (v PatchPet200JSONResponse) answerPatchPet() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handlePatchPet(w http.ResponseWriter, r *http.Request) {
@@ -687,7 +687,7 @@ type UpdatePet200JSONResponse struct {
 }
 
 func (v UpdatePet200JSONResponse) answerUpdatePet() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 // UpdatePet412Response answers 412: The pet changed meanwhile.

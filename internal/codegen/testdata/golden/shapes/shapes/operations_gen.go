@@ -35,7 +35,7 @@ func (v CreateOrder200JSONResponse) answerCreateOrder() httpapi.Response {
 	if v.Body == nil {
 		v.Body = map[string][]CreateOrder200BodyValueItem{} // [] or {}, not null
 	}
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {

@@ -123,7 +123,7 @@ type GetThing200JSONResponse struct {
 }
 
 func (v GetThing200JSONResponse) answerGetThing() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {

@@ -27,7 +27,7 @@ type GetLists200JSONResponse struct {
 }
 
 func (v GetLists200JSONResponse) answerGetLists() httpapi.Response {
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
 func (h *handler) handleGetLists(w http.ResponseWriter, r *http.Request) {
