@@ -30,6 +30,11 @@ bash scripts/packages.sh buildah postgresql chromium wrk
 HARNESS_HELM="$(GOTOOLCHAIN=local bash scripts/helm.sh)"
 export HARNESS_HELM
 echo "helm: $HARNESS_HELM"
+# FerretDB, a MongoDB-wire server on SQLite, for the db-mongo template's tests
+# (internal/mongotest, internal/scaffold): built once into ~/.cache/harness.
+HARNESS_FERRETDB="$(GOTOOLCHAIN=local bash scripts/ferretdb.sh)"
+export HARNESS_FERRETDB
+echo "ferretdb: $HARNESS_FERRETDB"
 # etcd, kube-apiserver, kubectl and the node's components for the tests
 # against a real cluster (internal/kubetest, internal/e2e): built once into
 # ~/.cache/harness/kube.

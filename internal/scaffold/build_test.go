@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/generate"
+	"github.com/harness-sh/harness/internal/mongotest"
 	"github.com/harness-sh/harness/internal/pgcluster"
 	"github.com/harness-sh/harness/internal/scaffold"
 )
@@ -66,13 +67,15 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 		}
 	}
 	// The database code's tests (migrations, items through HTTP) run on a
-	// throwaway PostgreSQL; mongo and neo4j ones are compiled and vetted
-	// only: no server of theirs is installable here.
+	// throwaway PostgreSQL, and mongo's on a throwaway FerretDB (a
+	// MongoDB-wire server on SQLite); neo4j's are compiled and vetted
+	// only: no server of its is installable here.
 	pg := pgcluster.ForTest(t, pgcluster.Options{})
+	mongo := mongotest.ForTest(t)
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly", "TEST_DATABASE_URL="+pg.URL("postgres"))
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly", "TEST_DATABASE_URL="+pg.URL("postgres"), "TEST_MONGODB_URL="+mongo.URL(""))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go %s in the solution: %v\n%s", strings.Join(args, " "), err, out)
 		}

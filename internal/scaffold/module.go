@@ -30,13 +30,13 @@ const (
 // requireModules adds the templates' module requirements to the solution's
 // go.mod (keeping a newer version it already requires) and their checksums
 // to its go.sum, as files of mod.Files. A database template's count only
-// when its code is rendered (d.Database set): otherwise the service stays
-// in memory and imports no driver.
+// when its code is rendered (it is d.Database's): otherwise the service
+// stays in memory, or is another database's, and imports no such driver.
 func requireModules(mod *gomodule.Module, tpls []Template, d Data) error {
 	var reqs []*modfile.Require
 	var sums [][]byte
 	for _, t := range tpls {
-		if isDatabase(t) && d.Database == "" {
+		if otherDatabase(t, d) {
 			continue
 		}
 		data, err := fs.ReadFile(t.FS, fragmentMod)

@@ -257,6 +257,7 @@ func TestRequireModulesOfRenderedCode(t *testing.T) {
 	}{
 		{"database code rendered", Data{Database: "x"}, []string{"example.com/driver", "example.com/otel"}},
 		{"database code left out", Data{}, []string{"example.com/otel"}},
+		{"another database's code rendered", Data{Database: "y"}, []string{"example.com/otel"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()

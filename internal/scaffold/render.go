@@ -42,12 +42,21 @@ const databasePrefix = "db-"
 
 func isDatabase(t Template) bool { return strings.HasPrefix(t.Name, databasePrefix) }
 
+// otherDatabase reports whether t is a database template other than the
+// one whose code the service is scaffolded with (Data.Database: the last
+// one named, or none). Its code is left out, and so are its modules: with
+// two database templates, the service is one database's code, not a mix of
+// two drivers' files.
+func otherDatabase(t Template, d Data) bool {
+	return isDatabase(t) && strings.TrimPrefix(t.Name, databasePrefix) != d.Database
+}
+
 // moduleDir holds what a template adds to the solution's go.mod and go.sum
 // (see module.go); it is not written into the application.
 const moduleDir = ".module/"
 
 // databaseCode is the part of a database template that is code for the
-// service: left out when Data.Database is empty.
+// service: left out unless it is Data.Database's (otherDatabase).
 func databaseCode(p string) bool {
 	return strings.HasPrefix(p, "backend/") || strings.HasPrefix(p, "deploy/templates/")
 }
@@ -81,7 +90,7 @@ var funcs = template.FuncMap{"join": strings.Join}
 // into one tree: YAML and JSON files deep-merge, other files are replaced by
 // later templates. Files ending in .tmpl are rendered as Go text/templates;
 // a file that renders to nothing but space is left out, and so is a database
-// template's code when Data.Database is empty.
+// template's code unless it is Data.Database's.
 func Render(tpls []Template, data Data) (*fileset.Set, error) {
 	out := fileset.New()
 	for _, t := range renderOrder(tpls) {
@@ -92,7 +101,7 @@ func Render(tpls []Template, data Data) (*fileset.Set, error) {
 			if d.IsDir() {
 				return nil
 			}
-			if strings.HasPrefix(p, moduleDir) || (isDatabase(t) && data.Database == "" && databaseCode(p)) {
+			if strings.HasPrefix(p, moduleDir) || (otherDatabase(t, data) && databaseCode(p)) {
 				return nil
 			}
 			if info, err := d.Info(); err == nil && info.Size() > MaxTemplateFile {
