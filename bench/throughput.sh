@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Validated JSON POST throughput of three servers for the same operation
+# Validated JSON POST throughput of five servers for the same operation
 # (bench/pets/openapi.yaml: POST /pets), measured in the same run:
-#   generated    the harness-generated server (bench/pets)
+#   generated    the harness-generated server (bench/pets), its access log
+#                on (a JSON line formatted per request, into io.Discard)
+#   quiet        the same at LOG_LEVEL=warn: no access log
 #   handwritten  a hand-written net/http handler doing the same decoding and
 #                checks (bench/pets/handwritten), the baseline
+#   handlog      the same with an access log line per request (ACCESS_LOG=1:
+#                the same fields, slog's JSON handler, into io.Discard)
 #   oapi         oapi-codegen v2's std-http strict server behind kin-openapi's
 #                request validation middleware (bench/pets/oapi, its own module)
 # for valid and for rejected bodies. The servers run on CPU 0 and wrk on CPU 1
@@ -23,9 +27,16 @@ trap cleanup EXIT
 go build -o "$work/generated" ./bench/pets
 go build -o "$work/handwritten" ./bench/pets/handwritten
 (cd bench/pets/oapi && go build -o "$work/oapi" .)
-names=(generated handwritten oapi)
-declare -A port=([generated]=18081 [handwritten]=18082 [oapi]=18083)
-for s in "${names[@]}"; do PORT=${port[$s]} taskset -c 0 "$work/$s" & pids+=($!); done
+cp "$work/generated" "$work/quiet"
+cp "$work/handwritten" "$work/handlog"
+names=(generated quiet handwritten handlog oapi)
+declare -A port=([generated]=18081 [quiet]=18084 [handwritten]=18082 [handlog]=18085 [oapi]=18083)
+for s in "${names[@]}"; do
+  level=info access=0
+  [ "$s" = quiet ] && level=warn
+  [ "$s" = handlog ] && access=1
+  LOG_LEVEL=$level ACCESS_LOG=$access PORT=${port[$s]} taskset -c 0 "$work/$s" & pids+=($!)
+done
 for body in valid rejected; do
   case $body in
   valid) json='{"name":"rex","tag":"dog","age":3,"photoUrls":["a.png","b.png"]}'; want=201 ;;
@@ -60,19 +71,24 @@ iqr() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{printf "%s-%s", a[int
 for body in valid rejected; do
   for s in "${names[@]}"; do rps "$s" "$body" 1 >/dev/null; done # warm up
   declare -A got=()
-  hand=(); gen=(); oapi=(); r_gen=(); r_oapi=()
+  hand=(); handlog=(); gen=(); quiet=(); oapi=(); r_gen=(); r_quiet=(); r_oapi=(); r_log=()
   for i in $(seq "$rounds"); do
-    for k in 0 1 2; do # rotate the order each round
-      s=${names[$(( (i + k) % 3 ))]}
+    for k in 0 1 2 3 4; do # rotate the order each round
+      s=${names[$(( (i + k) % 5 ))]}
       got[$s]=$(rps "$s" "$body" "$secs")
       [ -n "${got[$s]}" ] || { echo "wrk measured nothing for $s ($body)" >&2; exit 1; }
     done
-    hand+=("${got[handwritten]}"); gen+=("${got[generated]}"); oapi+=("${got[oapi]}")
+    hand+=("${got[handwritten]}"); gen+=("${got[generated]}"); quiet+=("${got[quiet]}"); oapi+=("${got[oapi]}")
     r_gen+=("$(awk "BEGIN{printf \"%.3f\", ${got[generated]}/${got[handwritten]}}")")
+    r_quiet+=("$(awk "BEGIN{printf \"%.3f\", ${got[quiet]}/${got[handwritten]}}")")
+    handlog+=("${got[handlog]}")
+    r_log+=("$(awk "BEGIN{printf \"%.3f\", ${got[generated]}/${got[handlog]}}")")
     r_oapi+=("$(awk "BEGIN{printf \"%.3f\", ${got[oapi]}/${got[handwritten]}}")")
   done
   echo "$body bodies ($rounds rounds of ${secs}s, paired ratios to handwritten):"
   echo "  generated/handwritten        median $(med "${r_gen[@]}"), quartiles $(iqr "${r_gen[@]}") (per round: ${r_gen[*]})"
+  echo "  generated/handlog (both log) median $(med "${r_log[@]}"), quartiles $(iqr "${r_log[@]}") (per round: ${r_log[*]})"
+  echo "  quiet (no access log)/hand   median $(med "${r_quiet[@]}"), quartiles $(iqr "${r_quiet[@]}") (per round: ${r_quiet[*]})"
   echo "  oapi-codegen+kin/handwritten median $(med "${r_oapi[@]}"), quartiles $(iqr "${r_oapi[@]}") (per round: ${r_oapi[*]})"
-  echo "  req/s median: generated $(med "${gen[@]}"), handwritten $(med "${hand[@]}"), oapi-codegen+kin $(med "${oapi[@]}")"
+  echo "  req/s median: generated $(med "${gen[@]}"), quiet $(med "${quiet[@]}"), handwritten $(med "${hand[@]}"), handlog $(med "${handlog[@]}"), oapi-codegen+kin $(med "${oapi[@]}")"
 done

@@ -40,7 +40,10 @@ func main() {
 	// its drain delay: SIGTERM from the benchmark stops it at once).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h := pets.NewHandler(&service{}, pets.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// Logs as a scaffolded main logs them (JSON, level from LOG_LEVEL: an
+	// access line per request unless it is warn or above), into
+	// io.Discard: every line is formatted, none is written.
+	h := pets.NewHandler(&service{}, pets.Options{Logger: httpapi.NewLogger(io.Discard, os.Getenv("LOG_LEVEL"))})
 	life := &httpapi.Lifecycle{Logger: slog.New(slog.DiscardHandler), DrainDelay: -1}
 	if err := life.ListenAndServe(ctx, &http.Server{Addr: "127.0.0.1:" + port, Handler: h}); err != nil {
 		log.Fatal(err)

@@ -240,7 +240,12 @@ const ProblemContentType = "application/problem+json"
 // WriteProblem answers p.Status with p as application/problem+json: what
 // the handler does for every error unless Options.ErrorHandler is set.
 func WriteProblem(w http.ResponseWriter, p *Problem) error {
-	return WriteJSON(w, p.Status, ProblemContentType, p)
+	buf := buffers.Get().(*encodeBuffer)
+	buf.Reset()
+	buf.Write(appendProblem(buf.AvailableBuffer(), p))
+	err := WriteBody(w, p.Status, ProblemContentType, buf.Bytes())
+	release(buf)
+	return err
 }
 
 // WriteJSON answers status with v encoded as JSON, with its Content-Length.

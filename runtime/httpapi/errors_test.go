@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -72,4 +74,43 @@ func TestProblemError(t *testing.T) {
 	if s := (&StatusError{Status: 409, Message: "exists"}).Error(); s != "409 exists" {
 		t.Errorf("StatusError.Error() = %q", s)
 	}
+}
+
+// TestProblemJSON: a problem is written byte for byte as encoding/json's
+// Encoder writes it, escapes and all.
+func TestProblemJSON(t *testing.T) {
+	odd := []string{"", "plain", `q"uote\back`, "<a href='x'>&amp;</a>", "\x00\x01\x1f\x7f\b\f\n\r\t",
+		"é ü 日本 \U0001F600", "\u2028\u2029", "bad \xff\xfe utf8 \xe2\x82", "/items/0/na~1me"}
+	var problems []*Problem
+	for i, s := range odd {
+		problems = append(problems, &Problem{Status: 400 + i, Title: s, Detail: s, Instance: s})
+		problems = append(problems, &Problem{Type: s, Status: 500, Errors: []FieldError{
+			{In: "body", Field: s, Pointer: s, Detail: s}, {In: s, Detail: ""}}})
+	}
+	problems = append(problems, &Problem{}, &Problem{Status: 422, Errors: []FieldError{}}, NewProblem(httptest.NewRequest("GET", "/x?y", nil), 404, "no"))
+	for _, p := range problems {
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendProblem(nil, p); string(got) != want.String() {
+			t.Errorf("%+v:\ngot  %s\nwant %s", p, got, want.Bytes())
+		}
+	}
+}
+
+// FuzzProblemJSON holds appendProblem to encoding/json on any text.
+func FuzzProblemJSON(f *testing.F) {
+	f.Add("detail", "field", 400)
+	f.Add("<\u2028\xff\"", "\x00", 500)
+	f.Fuzz(func(t *testing.T, s, field string, status int) {
+		p := &Problem{Title: s, Status: status, Detail: field + s, Errors: []FieldError{{In: "body", Field: field, Detail: s}}}
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendProblem(nil, p); string(got) != want.String() {
+			t.Errorf("got  %q\nwant %q", got, want.Bytes())
+		}
+	})
 }

@@ -2,17 +2,23 @@
 // /pets written by hand on net/http, with the same decoding (encoding/json
 // into pointer fields, so absence is seen) and the same checks as the
 // generated server, answering 201 with the pet and an id, or 400 with the
-// failing fields. Listens on 127.0.0.1:$PORT.
+// failing fields. Listens on 127.0.0.1:$PORT. With ACCESS_LOG=1 it logs a
+// line per request as the generated server's access log does (the same
+// fields, slog's JSON handler, into io.Discard), as a hand-written service
+// that logs its requests would.
 package main
 
 import (
 	"encoding/json"
+	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 )
 
@@ -54,7 +60,38 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
-	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, newHandler()))
+	h := newHandler()
+	if os.Getenv("ACCESS_LOG") == "1" {
+		h = accessLog(slog.New(slog.NewJSONHandler(io.Discard, nil)), h)
+	}
+	log.Fatal(http.ListenAndServe("127.0.0.1:"+port, h))
+}
+
+// accessLog logs a line per request: method, path, status, bytes,
+// duration.
+func accessLog(l *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		l.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("operation", "createPet"),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+			slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *recorder) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+
+func (w *recorder) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 func newHandler() http.Handler {
