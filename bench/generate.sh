@@ -5,8 +5,9 @@
 # wall-clock runs of each, then compiles both outputs COMPILES times each,
 # alternating (time and max RSS of `go build` of the generated package
 # alone: each in a fresh GOCACHE warmed with the package's dependencies, so
-# only the package itself is compiled).
-#   [COMPILES=3] bash bench/generate.sh [RUNS]
+# only the package itself is compiled), then times a first build of each
+# (below).
+#   [COMPILES=3] [FIRST_BUILDS=2] bash bench/generate.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -55,3 +56,57 @@ for i in $(seq "${COMPILES:-3}"); do
   compile "$work/sol" ./applications/big/backend/big harness
   compile "$work/oapi" . oapi-codegen
 done
+
+# First build: what a user waits for the first time, `go build` of a main
+# serving the generated package with an empty GOCACHE (the standard library
+# and every dependency compiled too; modules already downloaded). harness:
+# the package with the runtime it imports (the solution's copy, as
+# harness-application wires it); oapi-codegen: its file with its runtime
+# dependencies. Both mains take a nil implementation: they link the
+# handlers, which is what compiles. Then, for harness, the scaffolded main
+# itself, OpenTelemetry included (what `harness-application --openapi`
+# gives).
+fb="$work/fb"
+go build -o "$work/harness" ./cmd/harness
+"$work/harness" application big -t go-server --openapi "$work/spec.yaml" --root "$fb" >/dev/null
+mkdir -p "$fb/applications/big/firstbuild" "$work/oapi/firstbuild"
+cat > "$fb/applications/big/firstbuild/main.go" <<GO
+package main
+
+import (
+	"net/http"
+
+	big "$(cd "$fb" && go list -m)/applications/big/backend/big"
+)
+
+func main() {
+	var api big.API
+	_ = http.ListenAndServe("127.0.0.1:0", big.NewHandler(api, big.Options{}))
+}
+GO
+cat > "$work/oapi/firstbuild/main.go" <<GO
+package main
+
+import (
+	"net/http"
+
+	big "example.com/oapi"
+)
+
+func main() {
+	var s big.StrictServerInterface
+	_ = http.ListenAndServe("127.0.0.1:0", big.Handler(big.NewStrictHandler(s, nil)))
+}
+GO
+(cd "$fb" && go mod download) && (cd "$work/oapi" && go mod download)
+first() { # dir pkg label
+  local c="$work/cache-first" out
+  rm -rf "$c"; mkdir -p "$c"
+  out=$( (cd "$1" && GOCACHE="$c" /usr/bin/time -v go build -o /dev/null "$2") 2>&1 ) || { echo "$out" >&2; exit 1; }
+  echo "first build $3: $(echo "$out" | awk -F': ' '/Elapsed/{print $2}') wall, $(echo "$out" | awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f s", u+s}') CPU, $(echo "$out" | awk -F': ' '/Maximum resident/{printf "%d MB", $2/1024}') max RSS"
+}
+for i in $(seq "${FIRST_BUILDS:-2}"); do
+  first "$fb" ./applications/big/firstbuild harness
+  first "$work/oapi" ./firstbuild oapi-codegen
+done
+first "$fb" ./applications/big/backend "harness, scaffolded main with OpenTelemetry"
