@@ -39,6 +39,12 @@ echo "ratio harness/oapi-codegen: $(awk "BEGIN{printf \"%.2f\", $hb/$ob}")"
 
 # Compile: the server package harness generates (models, validation, server,
 # spec) and oapi-codegen's single file (models, std-http strict server).
+# harness's is compiled in a solution that harness-application made for the
+# spec (--openapi), so that it finds the runtime it imports, as a user's
+# does.
+fb="$work/fb"
+go build -o "$work/harness" ./cmd/harness
+"$work/harness" application big -t go-server --openapi "$work/spec.yaml" --root "$fb" >/dev/null
 cat > "$work/oapi/go.mod" <<MOD
 module example.com/oapi
 
@@ -53,7 +59,7 @@ compile() { # dir pkg label
   echo "compile $3: $(echo "$out" | awk -F': ' '/Elapsed/{print $2}') wall, $(echo "$out" | awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f s", u+s}') CPU, $(echo "$out" | awk -F': ' '/Maximum resident/{printf "%d MB", $2/1024}') max RSS"
 }
 for i in $(seq "${COMPILES:-3}"); do
-  compile "$work/sol" ./applications/big/backend/big harness
+  compile "$fb" ./applications/big/backend/big harness
   compile "$work/oapi" . oapi-codegen
 done
 
@@ -66,9 +72,6 @@ done
 # handlers, which is what compiles. Then, for harness, the scaffolded main
 # itself, OpenTelemetry included (what `harness-application --openapi`
 # gives).
-fb="$work/fb"
-go build -o "$work/harness" ./cmd/harness
-"$work/harness" application big -t go-server --openapi "$work/spec.yaml" --root "$fb" >/dev/null
 mkdir -p "$fb/applications/big/firstbuild" "$work/oapi/firstbuild"
 cat > "$fb/applications/big/firstbuild/main.go" <<GO
 package main
