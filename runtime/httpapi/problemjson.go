@@ -56,8 +56,9 @@ func appendProblem(b []byte, p *Problem) []byte {
 
 // appendString appends s as a JSON string, escaped as encoding/json
 // escapes it by default: quotes, backslashes and control characters, the
-// HTML characters <, > and &, U+2028 and U+2029; invalid UTF-8 becomes
-// U+FFFD.
+// HTML characters <, > and &, U+2028 and U+2029. Invalid UTF-8 becomes
+// U+FFFD, written as itself as Go 1.27's encoding/json writes it (1.26's
+// wrote the escape \ufffd: the same string).
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -95,7 +96,7 @@ func appendString(b []byte, s string) []byte {
 			b = append(b, s[start:i]...)
 			switch r {
 			case utf8.RuneError:
-				b = append(b, `\ufffd`...)
+				b = append(b, "\uFFFD"...)
 			case '\u2028':
 				b = append(b, `\u2028`...)
 			default:
