@@ -1,99 +1,26 @@
 // Package pgcluster starts throwaway PostgreSQL clusters for tests: the
 // machine's initdb and postgres, a data folder of its own, a port of
-// 127.0.0.1, no fsync, everything removed when stopped. Run by root, the
-// server runs as the user postgres (or nobody), since PostgreSQL refuses
-// root. harness run starts its local database with the same pieces (BinDir,
-// Unprivileged).
+// 127.0.0.1, no fsync, everything removed when stopped. harness run starts
+// its local database with the same pieces (internal/pgserver), without
+// this package's driver and test helpers.
 package pgcluster
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/harness-sh/harness/internal/pgserver"
 )
-
-// BinDir finds the folder of initdb and postgres: dir when given, else
-// initdb's in PATH (links followed), else the newest
-// /usr/lib/postgresql/*/bin (Debian's layout).
-func BinDir(dir string) (string, error) {
-	var dirs []string
-	if dir != "" {
-		dirs = []string{dir}
-	} else {
-		if p, err := exec.LookPath("initdb"); err == nil {
-			if real, err := filepath.EvalSymlinks(p); err == nil {
-				dirs = append(dirs, filepath.Dir(real))
-			}
-			dirs = append(dirs, filepath.Dir(p))
-		}
-		found, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-		sort.Slice(found, func(i, j int) bool { return versionOf(found[i]) > versionOf(found[j]) })
-		dirs = append(dirs, found...)
-	}
-	for _, d := range dirs {
-		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "postgres")) {
-			return d, nil
-		}
-	}
-	if dir != "" {
-		return "", fmt.Errorf("no initdb and postgres in %s", dir)
-	}
-	return "", errors.New("no initdb and postgres found in PATH or /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql)")
-}
-
-func versionOf(binDir string) int {
-	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return v
-}
-
-func isExec(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
-}
-
-// Unprivileged is the user a root process runs PostgreSQL as: postgres,
-// else nobody.
-func Unprivileged() (*syscall.Credential, error) {
-	for _, name := range []string{"postgres", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if uid == 0 {
-			continue
-		}
-		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-	}
-	return nil, errors.New("PostgreSQL does not run as root, and there is no user postgres or nobody to run it as")
-}
-
-// FreePort is a port of 127.0.0.1 free when asked.
-func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
 
 // Options configure Start. The zero value is a cluster on a free port with a
 // random superuser password.
@@ -117,7 +44,7 @@ type Cluster struct {
 // Start initialises a cluster in a new temporary folder and starts it,
 // returning once it answers. Stop removes it.
 func Start(ctx context.Context, o Options) (c *Cluster, err error) {
-	bin, err := BinDir(o.BinDir)
+	bin, err := pgserver.BinDir(o.BinDir)
 	if err != nil {
 		return nil, err
 	}
@@ -130,23 +57,6 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 			os.RemoveAll(base)
 		}
 	}()
-	dir := filepath.Join(base, "pg")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, err
-	}
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		if cred, err = Unprivileged(); err != nil {
-			return nil, err
-		}
-		// The user reaches its folder through the parent.
-		if err := os.Chmod(base, 0o711); err != nil {
-			return nil, err
-		}
-		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, err
-		}
-	}
 	c = &Cluster{Port: o.Port, Password: o.Password, dir: base, done: make(chan struct{})}
 	if c.Password == "" {
 		b := make([]byte, 16)
@@ -154,36 +64,20 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		c.Password = hex.EncodeToString(b)
 	}
 	if c.Port == 0 {
-		if c.Port, err = FreePort(); err != nil {
+		if c.Port, err = pgserver.FreePort(); err != nil {
 			return nil, err
 		}
 	}
-	pwfile := filepath.Join(dir, "pwfile")
-	if err := os.WriteFile(pwfile, []byte(c.Password+"\n"), 0o600); err != nil {
+	dir := filepath.Join(base, "pg")
+	cred, err := pgserver.Init(ctx, bin, dir, c.Password)
+	if err != nil {
 		return nil, err
 	}
-	if cred != nil {
-		if err := os.Chown(pwfile, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, err
-		}
-	}
-	data := filepath.Join(dir, "data")
-	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--pwfile", pwfile,
-		"--auth", "scram-sha-256", "-E", "UTF8", "--no-sync")
-	initdb.Dir = dir
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("initdb: %v\n%s", err, bytes.TrimSpace(out))
-	}
-	os.Remove(pwfile)
 	log := o.Log
 	if log == nil {
 		log = io.Discard
 	}
-	// A throwaway cluster need not survive a crash: no fsync.
-	c.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(c.Port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+dir,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	c.cmd = exec.Command(filepath.Join(bin, "postgres"), pgserver.Args(dir, c.Port)...)
 	c.cmd.Dir = dir
 	c.cmd.Stdout, c.cmd.Stderr = log, log
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
@@ -225,11 +119,7 @@ func (c *Cluster) wait(ctx context.Context) error {
 }
 
 // URL is the superuser's URL of database db.
-func (c *Cluster) URL(db string) string {
-	u := url.URL{Scheme: "postgres", User: url.UserPassword("postgres", c.Password),
-		Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Port)), Path: "/" + db, RawQuery: "sslmode=disable"}
-	return u.String()
-}
+func (c *Cluster) URL(db string) string { return pgserver.URL(c.Port, "postgres", c.Password, db) }
 
 // CreateDatabase creates the database name and returns its URL.
 func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, error) {

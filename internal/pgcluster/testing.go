@@ -2,8 +2,11 @@ package pgcluster
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
+
+	"github.com/harness-sh/harness/internal/pgserver"
 )
 
 // ForTest starts a cluster for t, stopped and removed when t ends. Without
@@ -11,7 +14,8 @@ import (
 // installs them (scripts/test.sh).
 func ForTest(t testing.TB, o Options) *Cluster {
 	t.Helper()
-	if _, err := BinDir(o.BinDir); err != nil {
+	if _, err := pgserver.BinDir(o.BinDir); err != nil {
+		err = fmt.Errorf("%w (Debian: apt-get install postgresql)", err)
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true: %v", err)
 		}

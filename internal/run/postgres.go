@@ -1,27 +1,21 @@
 package run
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/lib/pq"
 
+	"github.com/harness-sh/harness/internal/pgserver"
 	"github.com/harness-sh/harness/runtime/values"
 )
 
@@ -118,8 +112,7 @@ type cluster struct {
 }
 
 func (c *cluster) url(user, password, db string) string {
-	u := url.URL{Scheme: "postgres", User: url.UserPassword(user, password), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)), Path: "/" + db, RawQuery: "sslmode=disable"}
-	return u.String()
+	return pgserver.URL(c.port, user, password, db)
 }
 
 // create makes the application's role (unless an earlier application made
@@ -173,94 +166,23 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// postgresBin finds the folder of initdb and postgres: r.Postgres, else
-// initdb's in PATH (links followed), else the newest /usr/lib/postgresql/*/bin.
-func (r *Run) postgresBin() (string, error) {
-	var dirs []string
-	if r.Postgres != "" {
-		dirs = []string{r.Postgres}
-	} else {
-		if p, err := exec.LookPath("initdb"); err == nil {
-			if real, err := filepath.EvalSymlinks(p); err == nil {
-				dirs = append(dirs, filepath.Dir(real))
-			}
-			dirs = append(dirs, filepath.Dir(p))
-		}
-		found, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-		sort.Slice(found, func(i, j int) bool { return versionOf(found[i]) > versionOf(found[j]) })
-		dirs = append(dirs, found...)
-	}
-	for _, d := range dirs {
-		if isExec(filepath.Join(d, "initdb")) && isExec(filepath.Join(d, "postgres")) {
-			return d, nil
-		}
-	}
-	if r.Postgres != "" {
-		return "", fmt.Errorf("no initdb and postgres in %s", r.Postgres)
-	}
-	return "", errors.New("no initdb and postgres found in PATH or /usr/lib/postgresql/*/bin")
-}
-
-func versionOf(binDir string) int {
-	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return v
-}
-
-func isExec(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
-}
-
 // startPostgres starts a cluster in dir, on a free port of 127.0.0.1, its
 // superuser's password random. PostgreSQL refuses to run as root: run by
 // root, it runs as the user postgres (or nobody).
 func (r *Run) startPostgres(ctx context.Context, dir string, logs *logWriter, started func(*proc)) (*cluster, error) {
-	bin, err := r.postgresBin()
+	bin, err := pgserver.BinDir(r.Postgres)
 	if err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		if cred, err = unprivileged(); err != nil {
-			return nil, err
-		}
-		// The user must reach its folder through its parent.
-		if err := os.Chmod(filepath.Dir(dir), 0o711); err != nil {
-			return nil, err
-		}
-		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, err
-		}
 	}
 	c := &cluster{password: randomHex(16)}
-	pwfile := filepath.Join(dir, "pwfile")
-	if err := os.WriteFile(pwfile, []byte(c.password+"\n"), 0o600); err != nil {
-		return nil, err
-	}
-	if cred != nil {
-		os.Chown(pwfile, int(cred.Uid), int(cred.Gid))
-	}
-	data := filepath.Join(dir, "data")
-	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--pwfile", pwfile,
-		"--auth", "scram-sha-256", "-E", "UTF8", "--no-sync")
-	initdb.Dir = dir
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("initdb: %v\n%s", err, bytes.TrimSpace(out))
-	}
-	os.Remove(pwfile)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	cred, err := pgserver.Init(ctx, bin, dir, c.password)
 	if err != nil {
 		return nil, err
 	}
-	c.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	// A throwaway cluster need not survive a crash: no fsync.
-	args := []string{"-D", data, "-p", strconv.Itoa(c.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + dir,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"}
+	if c.port, err = pgserver.FreePort(); err != nil {
+		return nil, err
+	}
+	args := pgserver.Args(dir, c.port)
 	p, err := start("postgres", filepath.Join(bin, "postgres"), args, dir, os.Environ(), logs.prefixed("postgres"), syscall.SIGINT, cred)
 	if err != nil {
 		return nil, err
@@ -292,25 +214,8 @@ func (r *Run) startPostgres(ctx context.Context, dir string, logs *logWriter, st
 	}
 }
 
-// unprivileged is the user a root harness runs PostgreSQL as.
-func unprivileged() (*syscall.Credential, error) {
-	for _, name := range []string{"postgres", "nobody"} {
-		u, err := user.Lookup(name)
-		if err != nil {
-			continue
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if uid == 0 {
-			continue
-		}
-		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-	}
-	return nil, errors.New("PostgreSQL does not run as root, and there is no user postgres or nobody to run it as")
-}
-
 // hasPostgres tells whether a throwaway cluster can be started.
 func (r *Run) hasPostgres() bool {
-	_, err := r.postgresBin()
+	_, err := pgserver.BinDir(r.Postgres)
 	return err == nil
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/internal/pgcluster"
+	"github.com/harness-sh/harness/internal/pgserver"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,7 +35,7 @@ func Main(m *testing.M) int {
 	if os.Getenv("TEST_DATABASE_URL") != "" {
 		return m.Run()
 	}
-	if _, err := pgcluster.BinDir(""); err != nil {
+	if _, err := pgserver.BinDir(""); err != nil {
 		return m.Run()
 	}
 	c, err := pgcluster.Start(context.Background(), pgcluster.Options{})
