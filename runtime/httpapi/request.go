@@ -72,12 +72,15 @@ func (s *Server) ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return data, true
 }
 
-// readBody reads a request body within the body limit. A body of known
-// length within it is read into one buffer of its size (io.ReadAll would
-// grow one from 512 bytes); any other goes through http.MaxBytesReader,
-// which fails past the limit and tells net/http to close the connection.
+// readBody reads a request body within the body limit. A small body of
+// known length is read into one buffer of its size (io.ReadAll would grow
+// one from 512 bytes); any other goes through http.MaxBytesReader, which
+// fails past the limit and tells net/http to close the connection, and
+// grows its buffer as the bytes come: a client that announces a large
+// body and sends it slowly holds no more memory than it has sent.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if n := r.ContentLength; n > 0 && n <= s.maxBody {
+	const presized = 16 << 10
+	if n := r.ContentLength; n > 0 && n <= s.maxBody && n <= presized {
 		data := make([]byte, n)
 		if _, err := io.ReadFull(r.Body, data); err != nil {
 			return nil, err
