@@ -35,6 +35,7 @@ import (
 
 	"github.com/harness-sh/harness/internal/cli/deploycmd"
 	"github.com/harness-sh/harness/internal/kubetest"
+	"github.com/harness-sh/harness/internal/testenv"
 )
 
 // HelmEnv names the pinned helm binary (scripts/helm.sh prints it).
@@ -168,11 +169,7 @@ func helmBinary(t *testing.T) string {
 	t.Helper()
 	bin := os.Getenv(HelmEnv)
 	if bin == "" {
-		msg := fmt.Sprintf("%s is not set: run `export %s=\"$(bash scripts/helm.sh)\"` (or scripts/test.sh)", HelmEnv, HelmEnv)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, "%s is not set: run `export %s=\"$(bash scripts/helm.sh)\"` (or scripts/test.sh)", HelmEnv, HelmEnv)
 	}
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("%s: %v", HelmEnv, err)

@@ -36,6 +36,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/harness-sh/harness/internal/testenv"
 )
 
 // Environment variables read by Start.
@@ -110,9 +112,8 @@ func Start(t testing.TB) *Cluster {
 // to, or when no binaries were named outside CI.
 func binDir(t testing.TB) string {
 	t.Helper()
-	ci := os.Getenv("CI") == "true"
 	if os.Getenv(SkipEnv) == "1" {
-		if ci {
+		if testenv.CI() {
 			t.Logf("%s=1 is ignored under CI=true", SkipEnv)
 		} else {
 			t.Skipf("%s=1: skipping the test against a real API server", SkipEnv)
@@ -120,11 +121,7 @@ func binDir(t testing.TB) string {
 	}
 	dir := os.Getenv(BinEnv)
 	if dir == "" {
-		msg := fmt.Sprintf("%s is not set: run `export %s=\"$(bash scripts/kube-binaries.sh)\"` (or scripts/test.sh), or set %s=1 to skip", BinEnv, BinEnv, SkipEnv)
-		if ci {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		testenv.Missing(t, "%s is not set: run `export %s=\"$(bash scripts/kube-binaries.sh)\"` (or scripts/test.sh), or set %s=1 to skip", BinEnv, BinEnv, SkipEnv)
 	}
 	return dir
 }
