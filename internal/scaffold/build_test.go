@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/harness-sh/harness/internal/dockertest"
 	"github.com/harness-sh/harness/internal/generate"
 	"github.com/harness-sh/harness/internal/mongotest"
 	"github.com/harness-sh/harness/internal/pgcluster"
@@ -82,11 +83,10 @@ func TestSolutionBuildsOnItsOwn(t *testing.T) {
 	}
 }
 
-// TestDockerfileContext builds each scaffolded application the way its
-// Dockerfile does, without a Docker engine: only the paths the build stage
-// COPYs from the solution root are copied into an empty folder, and the
-// Dockerfile's own `go build` runs there. A COPY of a missing path or a build
-// that needs a file the image does not get fails here.
+// TestDockerfileContext builds a scaffolded application the way its
+// Dockerfile does, without a Docker engine (dockertest): a COPY of a
+// missing path or a build that needs a file the image does not get fails
+// here.
 func TestDockerfileContext(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds with the go command")
@@ -95,70 +95,7 @@ func TestDockerfileContext(t *testing.T) {
 	if _, err := (&scaffold.Application{Root: root, Name: "my-api", Templates: []string{"go-server", "db-mongo"}, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	dockerfile, err := os.ReadFile(filepath.Join(root, "applications", "my-api", "Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := filepath.Join(t.TempDir(), "src")
-	var build string
-	for _, line := range joinContinued(string(dockerfile)) {
-		f := strings.Fields(line)
-		switch {
-		case len(f) >= 3 && f[0] == "COPY" && !strings.HasPrefix(f[1], "--from"):
-			dst := f[len(f)-1]
-			for _, src := range f[1 : len(f)-1] {
-				target := filepath.Join(ctx, dst)
-				if strings.HasSuffix(dst, "/") && !strings.HasSuffix(src, "/") {
-					target = filepath.Join(ctx, dst, filepath.Base(src))
-				}
-				if err := os.CopyFS(target, os.DirFS(filepath.Join(root, src))); err != nil {
-					// a single file
-					data, rerr := os.ReadFile(filepath.Join(root, src))
-					if rerr != nil {
-						t.Fatalf("Dockerfile copies %s, which the solution lacks: %v", src, rerr)
-					}
-					if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(target, data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-		case len(f) > 0 && f[0] == "RUN" && strings.Contains(line, "go build"):
-			build = line[strings.Index(line, "CGO_ENABLED"):]
-		}
-	}
-	if build == "" {
-		t.Fatal("the Dockerfile runs no go build")
-	}
-	// The image's shell runs the command; only the output moves out of /.
-	build = strings.ReplaceAll(build, "/out/server", filepath.Join(t.TempDir(), "server"))
-	cmd := exec.Command("sh", "-c", build)
-	cmd.Dir = ctx
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s in the Dockerfile's context: %v\n%s", build, err, out)
-	}
-}
-
-// joinContinued joins Dockerfile lines continued with a backslash.
-func joinContinued(s string) []string {
-	var out []string
-	cur := ""
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, "#") {
-			continue
-		}
-		if strings.HasSuffix(l, "\\") {
-			cur += strings.TrimSuffix(l, "\\") + " "
-			continue
-		}
-		out = append(out, cur+l)
-		cur = ""
-	}
-	return out
+	dockertest.Build(t, root, filepath.Join("applications", "my-api", "Dockerfile"))
 }
 
 // TestOpenAPIBadInput: --openapi without a Go server, with a missing file,

@@ -25,6 +25,7 @@ import (
 	"github.com/harness-sh/harness/internal/build"
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/deploy"
+	"github.com/harness-sh/harness/internal/dockertest"
 	"github.com/harness-sh/harness/internal/testenv"
 )
 
@@ -144,90 +145,10 @@ func harnessBuild(t *testing.T, root string) string {
 }
 
 // dockerfileBuild builds the binary as the application's Dockerfile does,
-// without a Docker engine: only the paths its build stage COPYs from the
-// solution are copied into an empty folder, and its go build runs there. A
-// file the page needs that the Dockerfile forgets fails the build or the
-// page.
+// without a Docker engine (dockertest): a file the page needs that the
+// Dockerfile forgets fails the build or the page.
 func dockerfileBuild(t *testing.T, root string) string {
-	dockerfile, err := os.ReadFile(filepath.Join(root, "applications", app, "Dockerfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := filepath.Join(t.TempDir(), "src")
-	var cmd string
-	for _, line := range dockerLines(string(dockerfile)) {
-		f := strings.Fields(line)
-		switch {
-		case len(f) >= 3 && f[0] == "COPY" && !strings.HasPrefix(f[1], "--"):
-			dst := f[len(f)-1]
-			for _, src := range f[1 : len(f)-1] {
-				target := filepath.Join(ctx, dst)
-				if strings.HasSuffix(dst, "/") && !strings.HasSuffix(src, "/") {
-					target = filepath.Join(target, filepath.Base(src))
-				}
-				copyPath(t, filepath.Join(root, src), target)
-			}
-		case len(f) > 0 && f[0] == "RUN" && strings.Contains(line, "go build"):
-			cmd = line[strings.Index(line, "CGO_ENABLED"):]
-		}
-	}
-	if cmd == "" {
-		t.Fatal("the Dockerfile runs no go build")
-	}
-	bin := filepath.Join(t.TempDir(), "server")
-	cmd = strings.ReplaceAll(cmd, "/out/server", bin)
-	c := exec.Command("sh", "-c", cmd)
-	c.Dir = ctx
-	c.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
-	if out, err := c.CombinedOutput(); err != nil {
-		t.Fatalf("%s in the Dockerfile's context: %v\n%s", cmd, err, out)
-	}
-	return bin
-}
-
-// dockerLines are the Dockerfile's instructions, continuations joined and
-// comments dropped.
-func dockerLines(s string) []string {
-	var out []string
-	cur := ""
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, "#") {
-			continue
-		}
-		if strings.HasSuffix(l, "\\") {
-			cur += strings.TrimSuffix(l, "\\") + " "
-			continue
-		}
-		out = append(out, cur+l)
-		cur = ""
-	}
-	return out
-}
-
-// copyPath copies a file or a folder, as COPY does.
-func copyPath(t *testing.T, src, dst string) {
-	t.Helper()
-	info, err := os.Stat(src)
-	if err != nil {
-		t.Fatalf("the Dockerfile copies %s, which the solution lacks: %v", src, err)
-	}
-	if info.IsDir() {
-		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return dockertest.Build(t, root, filepath.Join("applications", app, "Dockerfile"))
 }
 
 // serve starts the server binary on a free port of 127.0.0.1, waits until
