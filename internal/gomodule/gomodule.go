@@ -216,7 +216,7 @@ func wire(dir string, rt map[string][]byte) (*Module, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	m.Files.Put("go.sum", unionLines(sum, rt["go.sum"]), 0o644)
+	m.Files.Put("go.sum", SumLines(sum, rt["go.sum"]), 0o644)
 	putRuntime(m.Files, m.RuntimeDir, rt)
 	return m, nil
 }
@@ -229,11 +229,15 @@ func mustGo(rt map[string][]byte) string {
 // less compares go directives such as 1.24 and 1.24.3.
 func less(a, b string) bool { return version.Compare("go"+a, "go"+b) < 0 }
 
-func unionLines(a, b []byte) []byte {
+// SumLines merges go.sum files: every line of each, once, sorted (go.sum's
+// own order), blank lines dropped.
+func SumLines(parts ...[]byte) []byte {
 	set := map[string]bool{}
-	for _, l := range bytes.Split(append(append([]byte{}, a...), append([]byte("\n"), b...)...), []byte("\n")) {
-		if s := strings.TrimSpace(string(l)); s != "" {
-			set[s] = true
+	for _, p := range parts {
+		for _, l := range bytes.Split(p, []byte("\n")) {
+			if s := strings.TrimSpace(string(l)); s != "" {
+				set[s] = true
+			}
 		}
 	}
 	lines := make([]string, 0, len(set))

@@ -1,14 +1,11 @@
 package scaffold
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -99,7 +96,7 @@ func requireModules(mod *gomodule.Module, tpls []Template, d Data) error {
 		return err
 	}
 	mod.Files.Put("go.mod", out, 0o644)
-	mod.Files.Put("go.sum", unionLines(append([][]byte{sum}, sums...)), 0o644)
+	mod.Files.Put("go.sum", gomodule.SumLines(append([][]byte{sum}, sums...)...), 0o644)
 	return nil
 }
 
@@ -113,21 +110,4 @@ func current(mod *gomodule.Module, name string) ([]byte, error) {
 		return nil, nil
 	}
 	return data, err
-}
-
-func unionLines(parts [][]byte) []byte {
-	set := map[string]bool{}
-	for _, p := range parts {
-		for _, l := range bytes.Split(p, []byte("\n")) {
-			if s := strings.TrimSpace(string(l)); s != "" {
-				set[s] = true
-			}
-		}
-	}
-	lines := make([]string, 0, len(set))
-	for l := range set {
-		lines = append(lines, l)
-	}
-	sort.Strings(lines)
-	return []byte(strings.Join(lines, "\n") + "\n")
 }
