@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/harness-sh/harness/bench/pets/pets"
+	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
 // The bodies of bench/throughput.sh.
@@ -19,7 +20,7 @@ var (
 
 // BenchmarkCreatePet serves POST /pets in process, as the throughput
 // benchmark does over loopback, to count allocations per request: valid
-// and rejected bodies, with the access log as main configures it (text to
+// and rejected bodies, with the access log as main configures it (JSON to
 // io.Discard: every line formatted) and off (a logger not enabled for
 // Info, as at LOG_LEVEL=warn).
 func BenchmarkCreatePet(b *testing.B) {
@@ -27,7 +28,7 @@ func BenchmarkCreatePet(b *testing.B) {
 		name string
 		log  *slog.Logger
 	}{
-		{"log=text", slog.New(slog.NewTextHandler(io.Discard, nil))},
+		{"log=json", httpapi.NewLogger(io.Discard, "")},
 		{"log=off", slog.New(slog.DiscardHandler)},
 	}
 	bodies := []struct {

@@ -187,7 +187,7 @@ func LogLevel(s string) (slog.Level, error) {
 // logged as a warning.
 func NewLogger(w io.Writer, level string) *slog.Logger {
 	l, err := LogLevel(level)
-	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	log := slog.New(newJSONHandler(w, l))
 	if err != nil {
 		log.Warn("unknown log level; logging at info", "err", err)
 	}

@@ -503,7 +503,7 @@ func BenchmarkServe(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		log  *slog.Logger
-	}{{"access log off", slog.New(slog.DiscardHandler)}, {"access log to io.Discard", slog.New(slog.NewJSONHandler(io.Discard, nil))}} {
+	}{{"access log off", slog.New(slog.DiscardHandler)}, {"access log to io.Discard", slog.New(slog.NewJSONHandler(io.Discard, nil))}, {"NewLogger to io.Discard", NewLogger(io.Discard, "")}} {
 		b.Run(bc.name, func(b *testing.B) {
 			s := testServer(Options{Logger: bc.log})
 			body := []byte(`{"name":"rex","count":3}`)
