@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -127,4 +128,25 @@ func TestAccessLogFastPath(t *testing.T) {
 	if got[2]["path"] != "/items/café" || got[2]["bytes"] != float64(len("café")) {
 		t.Errorf("non-ASCII path: %v", got[2])
 	}
+}
+
+// BenchmarkAccessLine compares one access line written by NewLogger's
+// handler with the same line through slog's JSON handler.
+func BenchmarkAccessLine(b *testing.B) {
+	l := accessLine{time: time.Now(), level: slog.LevelInfo, op: "CreatePet", method: "POST", path: "/pets",
+		status: 201, bytes: 74, duration: 53125, requestID: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+	b.Run("fast", func(b *testing.B) {
+		h := newJSONHandler(io.Discard, slog.LevelInfo)
+		b.ReportAllocs()
+		for b.Loop() {
+			h.writeAccess(&l)
+		}
+	})
+	b.Run("slog", func(b *testing.B) {
+		h := slog.NewJSONHandler(io.Discard, nil)
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = h.Handle(context.Background(), l.record())
+		}
+	})
 }
