@@ -172,9 +172,10 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, op string, err err
 	}
 }
 
-// Recover, deferred by each operation's handler, answers a panic of the
-// operation (the API's method, Options.Authenticate, the encoding of its
-// answer) with 500 and logs it, so that the server keeps serving.
+// Recover, deferred around each operation's handler by Wrap, answers a
+// panic of the operation (the API's method, Options.Authenticate, the
+// encoding of its answer) with 500 and logs it, so that the server keeps
+// serving.
 // http.ErrAbortHandler is panicked again: it asks net/http to abort.
 func (s *Server) Recover(w http.ResponseWriter, r *http.Request, op string) {
 	v := recover()

@@ -54,15 +54,14 @@ func securedServer(opts Options) *Server {
 		{Name: "key", Type: "apiKey", In: "header", Param: "X-API-Key"},
 	})
 	secured := func(op string, alts [][]Requirement) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			defer s.Recover(w, r, op)
+		return s.Wrap(op, func(w http.ResponseWriter, r *http.Request) {
 			ctx, ok := s.Authenticate(w, r, op, alts)
 			if !ok {
 				return
 			}
 			user, _ := ctx.Value(userKey{}).(string)
 			s.Send(w, r, op, Response{Status: 200, ContentType: "text/plain", Body: []byte(op + " by " + user)})
-		}
+		})
 	}
 	s.Handle("GET /pets/{id}", "GetPet", secured("GetPet", [][]Requirement{{{Scheme: "oauth", Scopes: []string{"pets:read"}}}}))
 	s.Handle("DELETE /pets/{id}", "DeletePet", secured("DeletePet",

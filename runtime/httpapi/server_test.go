@@ -61,8 +61,7 @@ func testServer(opts Options) *Server {
 		{Name: "qkey", Type: "apiKey", In: "query", Param: "key"},
 		{Name: "ckey", Type: "apiKey", In: "cookie", Param: "session"},
 	})
-	s.Handle("GET /items/{id}", "GetItem", func(w http.ResponseWriter, r *http.Request) {
-		defer s.Recover(w, r, "GetItem")
+	s.Handle("GET /items/{id}", "GetItem", s.Wrap("GetItem", func(w http.ResponseWriter, r *http.Request) {
 		switch id := r.PathValue("id"); id {
 		case "ok":
 			s.Send(w, r, "GetItem", Response{Status: 200, ContentType: "application/json", IsJSON: true, JSON: map[string]any{"id": id}, Header: http.Header{"Etag": {`"1"`}}})
@@ -91,9 +90,8 @@ func testServer(opts Options) *Server {
 		case "abort":
 			panic(http.ErrAbortHandler)
 		}
-	})
-	s.Handle("POST /items", "CreateItem", func(w http.ResponseWriter, r *http.Request) {
-		defer s.Recover(w, r, "CreateItem")
+	}))
+	s.Handle("POST /items", "CreateItem", s.Wrap("CreateItem", func(w http.ResponseWriter, r *http.Request) {
 		var wire wireItem
 		if present, ok := s.ReadJSON(w, r, "application/json", true, &wire); !ok || !present {
 			return
@@ -110,20 +108,19 @@ func testServer(opts Options) *Server {
 			return
 		}
 		s.Send(w, r, "CreateItem", Response{Status: 201, ContentType: "application/json", IsJSON: true, JSON: map[string]any{"name": *wire.Name}})
-	})
+	}))
 	s.Handle("DELETE /items/{id}", "DeleteItem", func(w http.ResponseWriter, r *http.Request) {
 		s.Send(w, r, "DeleteItem", Response{Status: 204})
 	})
 	secure := func(alts [][]Requirement) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			defer s.Recover(w, r, "Secure")
+		return s.Wrap("Secure", func(w http.ResponseWriter, r *http.Request) {
 			ctx, ok := s.Authenticate(w, r, "Secure", alts)
 			if !ok {
 				return
 			}
 			user, _ := ctx.Value(userKey{}).(string)
 			s.Send(w, r, "Secure", Response{Status: 200, ContentType: "text/plain", Body: []byte(user)})
-		}
+		})
 	}
 	s.Handle("GET /secure", "Secure", secure([][]Requirement{{{Scheme: "bearer"}}, {{Scheme: "key"}}}))
 	s.Handle("GET /secure/basic", "Secure", secure([][]Requirement{{{Scheme: "basic"}}}))

@@ -40,7 +40,6 @@ func (v CreatePet400Response) answerCreatePet() httpapi.Response {
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
 	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {

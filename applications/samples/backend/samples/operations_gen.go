@@ -41,7 +41,6 @@ func (v CreateItem400Response) answerCreateItem() httpapi.Response {
 }
 
 func (h *handler) handleCreateItem(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreateItem")
 	var req CreateItemRequest
 	var wire wireNewItem
 	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
@@ -105,7 +104,6 @@ func (v CreatePassenger409JSONResponse) answerCreatePassenger() httpapi.Response
 }
 
 func (h *handler) handleCreatePassenger(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreatePassenger")
 	var req CreatePassengerRequest
 	var wire wireNewPassenger
 	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
@@ -180,7 +178,6 @@ func (v CreateTrip409JSONResponse) answerCreateTrip() httpapi.Response {
 }
 
 func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreateTrip")
 	var req CreateTripRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -267,7 +264,6 @@ func (v DeletePassenger409JSONResponse) answerDeletePassenger() httpapi.Response
 }
 
 func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "DeletePassenger")
 	var req DeletePassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -334,7 +330,6 @@ func (v DeleteTrip404JSONResponse) answerDeleteTrip() httpapi.Response {
 }
 
 func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "DeleteTrip")
 	var req DeleteTripRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -399,7 +394,6 @@ func (v GetItem404Response) answerGetItem() httpapi.Response {
 }
 
 func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetItem")
 	var req GetItemRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -466,7 +460,6 @@ func (v GetPassenger404JSONResponse) answerGetPassenger() httpapi.Response {
 }
 
 func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetPassenger")
 	var req GetPassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -520,7 +513,6 @@ func (v ListItems200JSONResponse) answerListItems() httpapi.Response {
 }
 
 func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "ListItems")
 	req := NewListItemsRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -599,7 +591,6 @@ func (v ListPassengers400JSONResponse) answerListPassengers() httpapi.Response {
 }
 
 func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "ListPassengers")
 	req := NewListPassengersRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -704,7 +695,6 @@ func (v ListTrips404JSONResponse) answerListTrips() httpapi.Response {
 }
 
 func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "ListTrips")
 	req := NewListTripsRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -772,7 +762,6 @@ func (v Ping200JSONResponse) answerPing() httpapi.Response {
 }
 
 func (h *handler) handlePing(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "Ping")
 	var req PingRequest
 	resp, err := h.api.Ping(r.Context(), req)
 	if resp == nil || err != nil {
@@ -816,7 +805,6 @@ func (v Sum400JSONResponse) answerSum() httpapi.Response {
 }
 
 func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "Sum")
 	var req SumRequest
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -910,7 +898,6 @@ func (v UpdatePassenger409JSONResponse) answerUpdatePassenger() httpapi.Response
 }
 
 func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "UpdatePassenger")
 	var req UpdatePassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"

@@ -39,7 +39,6 @@ func (v AddDocument200TextResponse) answerAddDocument() httpapi.Response {
 }
 
 func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "AddDocument")
 	ctx, ok := h.srv.Authenticate(w, r, "AddDocument", securityAddDocument)
 	if !ok {
 		return
@@ -153,7 +152,6 @@ func (v AddNote200TextResponse) answerAddNote() httpapi.Response {
 }
 
 func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "AddNote")
 	ctx, ok := h.srv.Authenticate(w, r, "AddNote", securityAddNote)
 	if !ok {
 		return
@@ -223,7 +221,6 @@ func (v CreatePet400JSONResponse) answerCreatePet() httpapi.Response {
 }
 
 func (h *handler) handleCreatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreatePet")
 	var req CreatePetRequest
 	var wire wireNewPet
 	if present, ok := h.srv.ReadJSON(w, r, "application/json", true, &wire); !ok {
@@ -267,7 +264,6 @@ func (v DeletePet204Response) answerDeletePet() httpapi.Response {
 }
 
 func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "DeletePet")
 	ctx, ok := h.srv.Authenticate(w, r, "DeletePet", securityDeletePet)
 	if !ok {
 		return
@@ -326,7 +322,6 @@ func (v DownloadPhoto200BinaryResponse) answerDownloadPhoto() httpapi.Response {
 }
 
 func (h *handler) handleDownloadPhoto(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "DownloadPhoto")
 	ctx, ok := h.srv.Authenticate(w, r, "DownloadPhoto", securityDownloadPhoto)
 	if !ok {
 		return
@@ -419,7 +414,6 @@ func (v GetPet404Response) answerGetPet() httpapi.Response {
 }
 
 func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetPet")
 	ctx, ok := h.srv.Authenticate(w, r, "GetPet", securityGetPet)
 	if !ok {
 		return
@@ -493,7 +487,6 @@ func (v ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
 }
 
 func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "ListPets")
 	req := NewListPetsRequest()
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -573,7 +566,6 @@ func (v PatchPet200JSONResponse) answerPatchPet() httpapi.Response {
 }
 
 func (h *handler) handlePatchPet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "PatchPet")
 	ctx, ok := h.srv.Authenticate(w, r, "PatchPet", securityPatchPet)
 	if !ok {
 		return
@@ -638,7 +630,6 @@ func (v PetEvents200TextResponse) answerPetEvents() httpapi.Response {
 }
 
 func (h *handler) handlePetEvents(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "PetEvents")
 	ctx, ok := h.srv.Authenticate(w, r, "PetEvents", securityPetEvents)
 	if !ok {
 		return
@@ -700,7 +691,6 @@ func (v UpdatePet412Response) answerUpdatePet() httpapi.Response {
 }
 
 func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "UpdatePet")
 	ctx, ok := h.srv.Authenticate(w, r, "UpdatePet", securityUpdatePet)
 	if !ok {
 		return
@@ -773,7 +763,6 @@ func (v UploadPhoto204Response) answerUploadPhoto() httpapi.Response {
 }
 
 func (h *handler) handleUploadPhoto(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "UploadPhoto")
 	ctx, ok := h.srv.Authenticate(w, r, "UploadPhoto", securityUploadPhoto)
 	if !ok {
 		return

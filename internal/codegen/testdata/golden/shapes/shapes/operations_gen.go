@@ -39,7 +39,6 @@ func (v CreateOrder200JSONResponse) answerCreateOrder() httpapi.Response {
 }
 
 func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "CreateOrder")
 	var req CreateOrderRequest
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
@@ -286,7 +285,6 @@ func (v PutMatrix204Response) answerPutMatrix() httpapi.Response {
 }
 
 func (h *handler) handlePutMatrix(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "PutMatrix")
 	var req PutMatrixRequest
 	var wire [][]wirePutMatrixBodyItemItem
 	if present, ok := h.srv.ReadJSON(w, r, "application/json", false, &wire); !ok {

@@ -32,7 +32,6 @@ func (v GetOdd204Response) answerGetOdd() httpapi.Response {
 }
 
 func (h *handler) handleGetOdd(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetOdd")
 	var req GetOddRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -82,7 +81,6 @@ func (v GetPair204Response) answerGetPair() httpapi.Response {
 }
 
 func (h *handler) handleGetPair(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetPair")
 	var req GetPairRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
@@ -127,7 +125,6 @@ func (v GetThing200JSONResponse) answerGetThing() httpapi.Response {
 }
 
 func (h *handler) handleGetThing(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetThing")
 	ctx, ok := h.srv.Authenticate(w, r, "GetThing", securityGetThing)
 	if !ok {
 		return
@@ -185,7 +182,6 @@ func (v GetThingByName204Response) answerGetThingByName() httpapi.Response {
 }
 
 func (h *handler) handleGetThingByName(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetThingByName")
 	var req GetThingByNameRequest
 	perrs := &httpapi.Errors{}
 	seg := segmentsGetThingByName.FindStringSubmatch(r.URL.Path)

@@ -31,7 +31,6 @@ func (v GetLists200JSONResponse) answerGetLists() httpapi.Response {
 }
 
 func (h *handler) handleGetLists(w http.ResponseWriter, r *http.Request) {
-	defer h.srv.Recover(w, r, "GetLists")
 	var req GetListsRequest
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
