@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -30,6 +31,7 @@ import (
 	"github.com/harness-sh/harness/internal/buildrecord"
 	"github.com/harness-sh/harness/internal/cli"
 	"github.com/harness-sh/harness/internal/deploy"
+	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/testenv"
 )
 
@@ -157,7 +159,11 @@ func TestGoImageRuns(t *testing.T) {
 	if err := os.WriteFile(bin, files["server"], 0o755); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	p, err := freeport.Port()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(p)
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"PORT=" + port}
 	var logs bytes.Buffer
@@ -493,15 +499,6 @@ func extract(t *testing.T, img v1.Image) map[string][]byte {
 		rc.Close()
 	}
 	return files
-}
-
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 }
 
 func contains(list []string, s string) bool {

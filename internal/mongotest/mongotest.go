@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/harness-sh/harness/internal/freeport"
 )
 
 // Env names the FerretDB binary: scripts/test.sh sets it to what
@@ -42,16 +44,6 @@ func Binary() (string, error) {
 		return "", fmt.Errorf("%s=%s: not an executable file", Env, p)
 	}
 	return p, nil
-}
-
-// FreePort is a port of 127.0.0.1 free when asked.
-func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // Options configure Start. The zero value is a server of Binary() on a free
@@ -96,7 +88,7 @@ func Start(ctx context.Context, o Options) (_ *Server, err error) {
 		}
 	}()
 	if s.Port == 0 {
-		if s.Port, err = FreePort(); err != nil {
+		if s.Port, err = freeport.Port(); err != nil {
 			return nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/testenv"
 )
 
@@ -45,7 +46,7 @@ func TestServer(t *testing.T) {
 // ForTestWith keeps the data in the folder it is given, on the port it is
 // given.
 func TestForTestWith(t *testing.T) {
-	port, err := FreePort()
+	port, err := freeport.Port()
 	if err != nil {
 		t.Fatal(err)
 	}

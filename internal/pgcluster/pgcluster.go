@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/pgserver"
 )
 
@@ -64,7 +65,7 @@ func Start(ctx context.Context, o Options) (c *Cluster, err error) {
 		c.Password = hex.EncodeToString(b)
 	}
 	if c.Port == 0 {
-		if c.Port, err = pgserver.FreePort(); err != nil {
+		if c.Port, err = freeport.Port(); err != nil {
 			return nil, err
 		}
 	}

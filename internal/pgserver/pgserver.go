@@ -79,16 +79,6 @@ func Unprivileged() (*syscall.Credential, error) {
 	return nil, errors.New("PostgreSQL does not run as root, and there is no user postgres or nobody to run it as")
 }
 
-// FreePort is a port of 127.0.0.1 free when asked.
-func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // Init makes dir (when missing) and a cluster in dir/data with bin's
 // initdb, its superuser postgres's password given. It returns the user the
 // server must run as: nil, unless this process is root, when dir is given

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/pgserver"
 	"github.com/harness-sh/harness/runtime/values"
 )
@@ -179,7 +180,7 @@ func (r *Run) startPostgres(ctx context.Context, dir string, logs *logWriter, st
 	if err != nil {
 		return nil, err
 	}
-	if c.port, err = pgserver.FreePort(); err != nil {
+	if c.port, err = freeport.Port(); err != nil {
 		return nil, err
 	}
 	args := pgserver.Args(dir, c.port)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/generate"
 	"github.com/harness-sh/harness/internal/mongotest"
 	"github.com/harness-sh/harness/internal/scaffold"
@@ -44,7 +45,7 @@ func TestMongoServer(t *testing.T) {
 	}
 
 	// The database's port, on which nothing listens yet.
-	port, err := mongotest.FreePort()
+	port, err := freeport.Port()
 	if err != nil {
 		t.Fatal(err)
 	}
