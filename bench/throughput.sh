@@ -65,9 +65,7 @@ done
 rps() { # server body seconds
   taskset -c 1 wrk -t1 -c32 -d"$3s" -s "$work/$2.lua" "http://127.0.0.1:${port[$1]}/pets" | awk '/Requests\/sec/ {print $2}'
 }
-med() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
-# Ratios' spread: the lower and upper quartiles (nearest rank).
-iqr() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{printf "%s-%s", a[int((NR+3)/4)], a[int((3*NR+3)/4)]}'; }
+. bench/stats.sh
 for body in valid rejected; do
   for s in "${names[@]}"; do rps "$s" "$body" 1 >/dev/null; done # warm up
   declare -A got=()
