@@ -19,7 +19,7 @@ import (
 )
 
 // errPortTaken reports a server that lost its port to another process between
-// freePorts and its bind.
+// freeport.Ports and its bind.
 var errPortTaken = errors.New("port taken")
 
 // process is a server started for a test. Its output goes to a log file that
