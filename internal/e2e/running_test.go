@@ -64,14 +64,31 @@ func TestSolutionRuns(t *testing.T) {
 		body, err := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body), err
 	}
+	// A Pod's readiness does not wait for the Service routes and the DNS
+	// names of the others: kube-proxy and CoreDNS program them in their own
+	// time. So front's call to api may fail for a few seconds after every
+	// Pod is Ready, as it would in any cluster; each answer is awaited, for
+	// up to 30 s.
 	for _, tc := range []struct{ app, want string }{
 		{runAPI, `"pong"`},
 		{runFront, `"front→api: pong"`},
 		{runVault, `"` + runSecret + `"`},
 	} {
-		code, body, err := get(tc.app, "/api/ping")
-		if err != nil || code != 200 || strings.TrimSpace(body) != tc.want {
-			t.Errorf("GET %s /api/ping: %d %q %v, want %s", tc.app, code, body, err, tc.want)
+		start := time.Now()
+		for {
+			code, body, err := get(tc.app, "/api/ping")
+			if err == nil && code == 200 && strings.TrimSpace(body) == tc.want {
+				if d := time.Since(start); d > time.Second {
+					t.Logf("GET %s /api/ping: as wanted after %s", tc.app, d.Round(100*time.Millisecond))
+				}
+				break
+			}
+			if time.Since(start) > 30*time.Second {
+				t.Errorf("GET %s /api/ping for 30 s: last %d %q %v, want %s\n%s's log:\n%s", tc.app, code, body, err, tc.want,
+					tc.app, podLogs(t, e, pods[tc.app]))
+				break
+			}
+			time.Sleep(500 * time.Millisecond)
 		}
 	}
 	logs := podLogs(t, e, pods[runAPI])
