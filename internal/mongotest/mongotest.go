@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/harness-sh/harness/internal/freeport"
+	"github.com/harness-sh/harness/internal/procgroup"
 )
 
 // Env names the FerretDB binary: scripts/test.sh sets it to what
@@ -172,17 +173,7 @@ func (s *Server) URL(db string) string {
 // temporary folder. It may be called more than once.
 func (s *Server) Stop() error {
 	if s.cmd != nil && s.cmd.Process != nil {
-		select {
-		case <-s.done:
-		default:
-			syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
-			select {
-			case <-s.done:
-			case <-time.After(10 * time.Second):
-				syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-				<-s.done
-			}
-		}
+		procgroup.Stop(s.cmd.Process.Pid, s.done, syscall.SIGTERM, 10*time.Second)
 	}
 	if s.remove {
 		return os.RemoveAll(s.dir)

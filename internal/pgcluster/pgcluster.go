@@ -21,6 +21,7 @@ import (
 
 	"github.com/harness-sh/harness/internal/freeport"
 	"github.com/harness-sh/harness/internal/pgserver"
+	"github.com/harness-sh/harness/internal/procgroup"
 )
 
 // Options configure Start. The zero value is a cluster on a free port with a
@@ -139,17 +140,7 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, erro
 // folder. It may be called more than once.
 func (c *Cluster) Stop() error {
 	if c.cmd != nil && c.cmd.Process != nil {
-		select {
-		case <-c.done:
-		default:
-			syscall.Kill(-c.cmd.Process.Pid, syscall.SIGINT)
-			select {
-			case <-c.done:
-			case <-time.After(10 * time.Second):
-				syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-				<-c.done
-			}
-		}
+		procgroup.Stop(c.cmd.Process.Pid, c.done, syscall.SIGINT, 10*time.Second)
 	}
 	return os.RemoveAll(c.dir)
 }
