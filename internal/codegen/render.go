@@ -75,7 +75,7 @@ var funcs = template.FuncMap{
 	},
 	"pathExpr": func(op *Op, p *Param) string {
 		if op.SegmentPattern == "" {
-			return "r.PathValue(" + strconv.Quote(p.Wildcard) + ")"
+			return "httpapi.PathValue(r, " + strconv.Quote(p.Wildcard) + ")"
 		}
 		for i, k := range op.SegmentParams {
 			if k == p.Key {

@@ -34,6 +34,8 @@ type Response struct {
 
 // StatusOr is code, or def when code is 0 (a response's StatusCode left
 // unset).
+//
+//go:noinline
 func StatusOr(code, def int) int {
 	if code == 0 {
 		return def

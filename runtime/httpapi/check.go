@@ -23,6 +23,8 @@ func IsMultiple(v, of float64) bool {
 }
 
 // HasDuplicates reports whether two items of s are equal (uniqueItems).
+//
+//go:noinline
 func HasDuplicates[T comparable](s []T) bool {
 	if len(s) < 2 {
 		return false

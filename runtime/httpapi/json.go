@@ -258,6 +258,8 @@ func (o *Object) Field(key string, dst any, nullOK bool) {
 }
 
 // Nulls are the keys whose null Field refused.
+//
+//go:noinline
 func (o *Object) Nulls() []string { return o.nulls }
 
 // Len is the number of the object's members, for minProperties and
@@ -265,6 +267,8 @@ func (o *Object) Nulls() []string { return o.nulls }
 func (o *Object) Len() int { return len(o.members) }
 
 // Err is the first error of Field.
+//
+//go:noinline
 func (o *Object) Err() error { return o.err }
 
 // Rest returns the members no Field read, by key.
@@ -363,3 +367,15 @@ func Discriminator(b []byte, key string) string {
 	}
 	return s
 }
+
+// Unmarshal is json.Unmarshal, kept out of line for generated code (see the
+// package documentation): encoding/json's Unmarshal inlines its option
+// set-up into every caller.
+//
+//go:noinline
+func Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Marshal is json.Marshal, kept out of line for generated code.
+//
+//go:noinline
+func Marshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -24,9 +24,13 @@ const (
 )
 
 // NewNullable returns v, present.
+//
+//go:noinline
 func NewNullable[T any](v T) Nullable[T] { return Nullable[T]{value: v, state: present} }
 
 // Null returns an explicit null.
+//
+//go:noinline
 func Null[T any]() Nullable[T] { return Nullable[T]{state: null} }
 
 // Get returns the value and whether there is one (neither absent nor null).

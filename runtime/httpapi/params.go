@@ -15,6 +15,8 @@ import (
 // ParseParam; ParseReason explains their errors.
 
 // ParseString is the text itself.
+//
+//go:noinline
 func ParseString(s string) (string, error) { return s, nil }
 
 // ParseInt64 reads a decimal integer.
@@ -49,6 +51,8 @@ func ParseDate(s string) (Date, error) {
 
 // ParseReason is why a parameter's text is not of the type typ (int64,
 // int32, float64, float32, bool, time, date).
+//
+//go:noinline
 func ParseReason(typ string) string {
 	switch typ {
 	case "int64", "int32":
@@ -84,10 +88,25 @@ func SplitParam(s, sep string) []string {
 
 // The raw value of a parameter: present or not, and its text.
 
+// PathValue is r.PathValue(name), kept out of line for generated code.
+//
+//go:noinline
+func PathValue(r *http.Request, name string) string { return r.PathValue(name) }
+
+// HeaderValues is r.Header.Values(key), kept out of line for generated
+// code.
+//
+//go:noinline
+func HeaderValues(r *http.Request, key string) []string { return r.Header.Values(key) }
+
 // NonEmpty is a path value, present when not empty.
+//
+//go:noinline
 func NonEmpty(s string) (string, bool) { return s, s != "" }
 
 // First is the first of a query parameter's or header's values.
+//
+//go:noinline
 func First(vals []string) (string, bool) {
 	if len(vals) == 0 {
 		return "", false

@@ -65,7 +65,7 @@ func (m ItemPage) MarshalJSON() ([]byte, error) {
 	if m.Items == nil {
 		m.Items = []Item{}
 	}
-	return json.Marshal(plain(m))
+	return httpapi.Marshal(plain(m))
 }
 
 // Name is a schema of the API.
@@ -320,7 +320,7 @@ func (m PassengerPage) MarshalJSON() ([]byte, error) {
 	if m.Passengers == nil {
 		m.Passengers = []Passenger{}
 	}
-	return json.Marshal(plain(m))
+	return httpapi.Marshal(plain(m))
 }
 
 // PassengerPatch is The properties to change; those left out keep their value.
@@ -385,7 +385,7 @@ func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors,
 			m.Phone = httpapi.Null[string]()
 		} else {
 			var x string
-			if err := json.Unmarshal(w.Phone, &x); err != nil {
+			if err := httpapi.Unmarshal(w.Phone, &x); err != nil {
 				errs.Undecodable(httpapi.Join(p, "phone"), err)
 			} else {
 				var v string
@@ -444,5 +444,5 @@ func (m TripPage) MarshalJSON() ([]byte, error) {
 	if m.Trips == nil {
 		m.Trips = []Trip{}
 	}
-	return json.Marshal(plain(m))
+	return httpapi.Marshal(plain(m))
 }

@@ -181,7 +181,7 @@ func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
 	var req CreateTripRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -267,7 +267,7 @@ func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) 
 	var req DeletePassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -333,7 +333,7 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 	var req DeleteTripRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -342,7 +342,7 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 		req.PassengerID = v
 	}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("tripId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "tripId")); !ok {
 		perrs.Add("tripId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "tripId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -397,7 +397,7 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	var req GetItemRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("id")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "id")); !ok {
 		perrs.Add("id", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "id", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -463,7 +463,7 @@ func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
 	var req GetPassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -699,7 +699,7 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 	perrs := &httpapi.Errors{}
 	query := r.URL.Query()
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -901,7 +901,7 @@ func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) 
 	var req UpdatePassengerRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("passengerId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {

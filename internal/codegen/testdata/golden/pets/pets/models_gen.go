@@ -108,7 +108,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 			m.Owner = httpapi.Null[NewPetOwner]()
 		} else {
 			var x wireNewPetOwner
-			if err := json.Unmarshal(w.Owner, &x); err != nil {
+			if err := httpapi.Unmarshal(w.Owner, &x); err != nil {
 				errs.Undecodable(httpapi.Join(p, "owner"), err)
 			} else {
 				var v NewPetOwner
@@ -211,7 +211,7 @@ func (m PetPage) MarshalJSON() ([]byte, error) {
 	if m.Items == nil {
 		m.Items = []Pet{}
 	}
-	return json.Marshal(plain(m))
+	return httpapi.Marshal(plain(m))
 }
 
 // PetPatch is a schema of the API.
@@ -259,7 +259,7 @@ func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch
 			m.Tag = httpapi.Null[string]()
 		} else {
 			var x string
-			if err := json.Unmarshal(w.Tag, &x); err != nil {
+			if err := httpapi.Unmarshal(w.Tag, &x); err != nil {
 				errs.Undecodable(httpapi.Join(p, "tag"), err)
 			} else {
 				var v string
@@ -305,13 +305,13 @@ func (u ProblemKind) Raw() json.RawMessage { return u.raw }
 // AsString decodes the value as string.
 func (u ProblemKind) AsString() (string, error) {
 	var v string
-	err := json.Unmarshal(u.raw, &v)
+	err := httpapi.Unmarshal(u.raw, &v)
 	return v, err
 }
 
 // FromString sets the value to v.
 func (u *ProblemKind) FromString(v string) error {
-	b, err := json.Marshal(v)
+	b, err := httpapi.Marshal(v)
 	if err == nil {
 		u.raw = b
 	}
@@ -321,13 +321,13 @@ func (u *ProblemKind) FromString(v string) error {
 // AsInt64 decodes the value as int64.
 func (u ProblemKind) AsInt64() (int64, error) {
 	var v int64
-	err := json.Unmarshal(u.raw, &v)
+	err := httpapi.Unmarshal(u.raw, &v)
 	return v, err
 }
 
 // FromInt64 sets the value to v.
 func (u *ProblemKind) FromInt64(v int64) error {
-	b, err := json.Marshal(v)
+	b, err := httpapi.Marshal(v)
 	if err == nil {
 		u.raw = b
 	}
@@ -344,6 +344,10 @@ const (
 	StatusSold      Status = "sold"
 )
 
+// decodeStatus checks that w is one of the values. Out of line: it
+// is called wherever Status is read.
+//
+//go:noinline
 func decodeStatus(w Status, p string, errs *httpapi.Errors) Status {
 	switch w {
 	case StatusAvailable, StatusPending, StatusSold:

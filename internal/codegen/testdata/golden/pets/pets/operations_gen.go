@@ -47,7 +47,7 @@ func (h *handler) handleAddDocument(w http.ResponseWriter, r *http.Request) {
 	var req AddDocumentRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
@@ -160,7 +160,7 @@ func (h *handler) handleAddNote(w http.ResponseWriter, r *http.Request) {
 	var req AddNoteRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
@@ -272,7 +272,7 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	var req DeletePetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -373,6 +373,10 @@ const (
 	DownloadPhotoExtJpg DownloadPhotoExt = "jpg"
 )
 
+// decodeDownloadPhotoExt checks that w is one of the values. Out of line: it
+// is called wherever DownloadPhotoExt is read.
+//
+//go:noinline
 func decodeDownloadPhotoExt(w DownloadPhotoExt, p string, errs *httpapi.Errors) DownloadPhotoExt {
 	switch w {
 	case DownloadPhotoExtPng, DownloadPhotoExtJpg:
@@ -422,7 +426,7 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	var req GetPetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -524,7 +528,7 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 		req.Status = list
 	}
 	perrs.In = "header"
-	if v, ok := httpapi.First(r.Header.Values("X-Request-ID")); ok {
+	if v, ok := httpapi.First(httpapi.HeaderValues(r, "X-Request-ID")); ok {
 		if reason := httpapi.CheckFormat("uuid", v); reason != "" {
 			perrs.Add("X-Request-ID", reason)
 		}
@@ -574,7 +578,7 @@ func (h *handler) handlePatchPet(w http.ResponseWriter, r *http.Request) {
 	var req PatchPetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -638,7 +642,7 @@ func (h *handler) handlePetEvents(w http.ResponseWriter, r *http.Request) {
 	var req PetEventsRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		req.PetID = v
@@ -699,7 +703,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	var req UpdatePetRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("petId")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
 		if float64(v) < 1 {
@@ -708,7 +712,7 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 		req.PetID = v
 	}
 	perrs.In = "header"
-	if s, ok := httpapi.First(r.Header.Values("If-Match")); !ok {
+	if s, ok := httpapi.First(httpapi.HeaderValues(r, "If-Match")); !ok {
 		perrs.Add("If-Match", "is required")
 	} else {
 		v := s

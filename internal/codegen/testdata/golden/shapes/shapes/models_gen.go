@@ -71,11 +71,11 @@ type CustomerAddressesItem struct {
 // MarshalJSON writes the properties, then the additional ones.
 func (m CustomerAddressesItem) MarshalJSON() ([]byte, error) {
 	type plain CustomerAddressesItem
-	b, err := json.Marshal(plain(m))
+	b, err := httpapi.Marshal(plain(m))
 	if err != nil || len(m.AdditionalProperties) == 0 {
 		return b, err
 	}
-	extra, err := json.Marshal(m.AdditionalProperties)
+	extra, err := httpapi.Marshal(m.AdditionalProperties)
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +88,11 @@ func (m CustomerAddressesItem) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the properties and keeps the others in AdditionalProperties.
 func (m *CustomerAddressesItem) UnmarshalJSON(b []byte) error {
 	type plain CustomerAddressesItem
-	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+	if err := httpapi.Unmarshal(b, (*plain)(m)); err != nil {
 		return err
 	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err := httpapi.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	for _, k := range [...]string{"city"} {
@@ -101,7 +101,7 @@ func (m *CustomerAddressesItem) UnmarshalJSON(b []byte) error {
 	m.AdditionalProperties = nil
 	for k, raw := range all {
 		var v string
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := httpapi.Unmarshal(raw, &v); err != nil {
 			return err
 		}
 		if m.AdditionalProperties == nil {
@@ -142,7 +142,7 @@ func decodeCustomerAddressesItem(w *wireCustomerAddressesItem, p string, errs *h
 	}
 	for _, k := range slices.Sorted(maps.Keys(w.extra)) {
 		var xw string
-		if err := json.Unmarshal(w.extra[k], &xw); err != nil {
+		if err := httpapi.Unmarshal(w.extra[k], &xw); err != nil {
 			errs.Undecodable(httpapi.Join(p, k), err)
 			continue
 		}
@@ -165,11 +165,11 @@ type Named struct {
 // MarshalJSON writes the properties, then the additional ones.
 func (m Named) MarshalJSON() ([]byte, error) {
 	type plain Named
-	b, err := json.Marshal(plain(m))
+	b, err := httpapi.Marshal(plain(m))
 	if err != nil || len(m.AdditionalProperties) == 0 {
 		return b, err
 	}
-	extra, err := json.Marshal(m.AdditionalProperties)
+	extra, err := httpapi.Marshal(m.AdditionalProperties)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +182,11 @@ func (m Named) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the properties and keeps the others in AdditionalProperties.
 func (m *Named) UnmarshalJSON(b []byte) error {
 	type plain Named
-	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+	if err := httpapi.Unmarshal(b, (*plain)(m)); err != nil {
 		return err
 	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err := httpapi.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	for _, k := range [...]string{"name"} {
@@ -195,7 +195,7 @@ func (m *Named) UnmarshalJSON(b []byte) error {
 	m.AdditionalProperties = nil
 	for k, raw := range all {
 		var v string
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := httpapi.Unmarshal(raw, &v); err != nil {
 			return err
 		}
 		if m.AdditionalProperties == nil {
@@ -229,7 +229,7 @@ func (m Order) MarshalJSON() ([]byte, error) {
 	if m.Lines == nil {
 		m.Lines = []OrderLinesItem{}
 	}
-	return json.Marshal(plain(m))
+	return httpapi.Marshal(plain(m))
 }
 
 // wireOrder is Order as decoded: every field optional, so that
@@ -305,7 +305,7 @@ func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
 			m.MaybeObject = httpapi.Null[OrderMaybeObject]()
 		} else {
 			var x wireOrderMaybeObject
-			if err := json.Unmarshal(w.MaybeObject, &x); err != nil {
+			if err := httpapi.Unmarshal(w.MaybeObject, &x); err != nil {
 				errs.Undecodable(httpapi.Join(p, "maybeObject"), err)
 			} else {
 				var v OrderMaybeObject
@@ -319,7 +319,7 @@ func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
 			m.Note = httpapi.Null[string]()
 		} else {
 			var x string
-			if err := json.Unmarshal(w.Note, &x); err != nil {
+			if err := httpapi.Unmarshal(w.Note, &x); err != nil {
 				errs.Undecodable(httpapi.Join(p, "note"), err)
 			} else {
 				var v string
@@ -403,11 +403,11 @@ type OrderExtra struct {
 // MarshalJSON writes the properties, then the additional ones.
 func (m OrderExtra) MarshalJSON() ([]byte, error) {
 	type plain OrderExtra
-	b, err := json.Marshal(plain(m))
+	b, err := httpapi.Marshal(plain(m))
 	if err != nil || len(m.AdditionalProperties) == 0 {
 		return b, err
 	}
-	extra, err := json.Marshal(m.AdditionalProperties)
+	extra, err := httpapi.Marshal(m.AdditionalProperties)
 	if err != nil {
 		return nil, err
 	}
@@ -420,11 +420,11 @@ func (m OrderExtra) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the properties and keeps the others in AdditionalProperties.
 func (m *OrderExtra) UnmarshalJSON(b []byte) error {
 	type plain OrderExtra
-	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+	if err := httpapi.Unmarshal(b, (*plain)(m)); err != nil {
 		return err
 	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err := httpapi.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	for _, k := range [...]string{"kind"} {
@@ -433,7 +433,7 @@ func (m *OrderExtra) UnmarshalJSON(b []byte) error {
 	m.AdditionalProperties = nil
 	for k, raw := range all {
 		var v int64
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := httpapi.Unmarshal(raw, &v); err != nil {
 			return err
 		}
 		if m.AdditionalProperties == nil {
@@ -474,7 +474,7 @@ func decodeOrderExtra(w *wireOrderExtra, p string, errs *httpapi.Errors, m *Orde
 	}
 	for _, k := range slices.Sorted(maps.Keys(w.extra)) {
 		var xw int64
-		if err := json.Unmarshal(w.extra[k], &xw); err != nil {
+		if err := httpapi.Unmarshal(w.extra[k], &xw); err != nil {
 			errs.Undecodable(httpapi.Join(p, k), err)
 			continue
 		}

@@ -95,11 +95,11 @@ type CreateOrderBody struct {
 // MarshalJSON writes the properties, then the additional ones.
 func (m CreateOrderBody) MarshalJSON() ([]byte, error) {
 	type plain CreateOrderBody
-	b, err := json.Marshal(plain(m))
+	b, err := httpapi.Marshal(plain(m))
 	if err != nil || len(m.AdditionalProperties) == 0 {
 		return b, err
 	}
-	extra, err := json.Marshal(m.AdditionalProperties)
+	extra, err := httpapi.Marshal(m.AdditionalProperties)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +112,11 @@ func (m CreateOrderBody) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the properties and keeps the others in AdditionalProperties.
 func (m *CreateOrderBody) UnmarshalJSON(b []byte) error {
 	type plain CreateOrderBody
-	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+	if err := httpapi.Unmarshal(b, (*plain)(m)); err != nil {
 		return err
 	}
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err := httpapi.Unmarshal(b, &all); err != nil {
 		return err
 	}
 	for _, k := range [...]string{"labels", "order"} {
@@ -125,7 +125,7 @@ func (m *CreateOrderBody) UnmarshalJSON(b []byte) error {
 	m.AdditionalProperties = nil
 	for k, raw := range all {
 		var v CreateOrderBodyValue
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := httpapi.Unmarshal(raw, &v); err != nil {
 			return err
 		}
 		if m.AdditionalProperties == nil {
@@ -184,7 +184,7 @@ func decodeCreateOrderBody(w *wireCreateOrderBody, p string, errs *httpapi.Error
 	}
 	for _, k := range slices.Sorted(maps.Keys(w.extra)) {
 		var xw wireCreateOrderBodyValue
-		if err := json.Unmarshal(w.extra[k], &xw); err != nil {
+		if err := httpapi.Unmarshal(w.extra[k], &xw); err != nil {
 			errs.Undecodable(httpapi.Join(p, k), err)
 			continue
 		}

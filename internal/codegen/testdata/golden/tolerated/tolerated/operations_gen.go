@@ -35,14 +35,14 @@ func (h *handler) handleGetOdd(w http.ResponseWriter, r *http.Request) {
 	var req GetOddRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("the_id")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "the_id")); !ok {
 		perrs.Add("the-id", "is required")
 	} else {
 		v := s
 		req.TheID = v
 	}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("_2x")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "_2x")); !ok {
 		perrs.Add("2x", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "2x", s, httpapi.ParseInt64, "int64"); ok {
 		req.X2x = v
@@ -84,7 +84,7 @@ func (h *handler) handleGetPair(w http.ResponseWriter, r *http.Request) {
 	var req GetPairRequest
 	perrs := &httpapi.Errors{}
 	perrs.In = "path"
-	if s, ok := httpapi.NonEmpty(r.PathValue("id")); !ok {
+	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "id")); !ok {
 		perrs.Add("id", "is required")
 	} else {
 		v := s
