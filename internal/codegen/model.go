@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/http"
@@ -29,6 +30,7 @@ type Model struct {
 	Ops                 []*Op
 	Schemes             []*Scheme
 	Patterns            []Pattern
+	Rules               []Var         // the package-level httpapi.Rules (Checks.Rule)
 	Groups              []*RouteGroup // operations ServeMux cannot route apart, dispatched by generated code
 	GroupedOps          []*Op         // their operations, by GroupIndex
 	SpecJSON, SpecYAML  []byte
@@ -39,6 +41,9 @@ type Model struct {
 
 // Pattern is a package-level regular expression.
 type Pattern struct{ Name, Src string }
+
+// Var is a package-level variable: its name and its Go expression.
+type Var struct{ Name, Value string }
 
 // Op is an operation.
 type Op struct {
@@ -391,6 +396,7 @@ type builder struct {
 	named    []*Type
 	typeReg  *registry
 	patterns map[string]string
+	rules    map[string]string // name → Go literal
 	errs     openapi.Errors
 	warns    openapi.Errors
 	pkg      string // the generated package's name
@@ -403,6 +409,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		types:    map[*openapi3.Schema]*Type{},
 		typeReg:  newRegistry(reservedNames...),
 		patterns: map[string]string{},
+		rules:    map[string]string{},
 		pkg:      names.GoPackage(app),
 	}
 	doc := spec.Doc
@@ -469,6 +476,9 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
 	}
 	sort.Slice(m.Patterns, func(i, j int) bool { return m.Patterns[i].Name < m.Patterns[j].Name })
+	for _, name := range slices.Sorted(maps.Keys(b.rules)) {
+		m.Rules = append(m.Rules, Var{Name: name, Value: b.rules[name]})
+	}
 	if len(b.errs) > 0 {
 		return nil, b.errs
 	}
@@ -735,6 +745,7 @@ func (b *builder) inline(s *openapi3.Schema, hoist, unit, ptr string) *Ref {
 		}
 		r.Checks.MinProps = nonZero(s.MinProps)
 		r.Checks.MaxProps = s.MaxProps
+		b.rule(&r.Checks)
 		return r
 	case "array":
 		r.Kind = KArray
@@ -742,11 +753,13 @@ func (b *builder) inline(s *openapi3.Schema, hoist, unit, ptr string) *Ref {
 		r.Checks.MinItems = nonZero(s.MinItems)
 		r.Checks.MaxItems = s.MaxItems
 		r.Checks.Unique = s.UniqueItems
+		b.rule(&r.Checks)
 		return r
 	case "string", "integer", "number", "boolean":
 		r.Kind = KPrim
 		r.Prim = primFor(typ, s.Format)
 		b.checks(r, s)
+		b.rule(&r.Checks)
 		return r
 	}
 	return &Ref{Kind: KAny, Nullable: true} // no type: any JSON value, null too
@@ -797,6 +810,74 @@ func (b *builder) pattern(src string) string {
 	name := "pattern" + strconv.Itoa(len(b.patterns)+1)
 	b.patterns[name] = src
 	return name
+}
+
+// rule names the package-level httpapi.Rule that checks c, if c has any
+// check a Rule holds (all but Unique); equal rules share one.
+func (b *builder) rule(c *Checks) {
+	lit := ruleLiteral(c)
+	if lit == "" {
+		return
+	}
+	for name, l := range b.rules {
+		if l == lit {
+			c.Rule = name
+			return
+		}
+	}
+	c.Rule = "rule" + strconv.Itoa(len(b.rules)+1)
+	b.rules[c.Rule] = lit
+}
+
+// ruleLiteral is the Go expression of the *httpapi.Rule holding c's
+// bounds, pattern and format, or "" when it has none.
+func ruleLiteral(c *Checks) string {
+	var bounds, fields []string
+	if c.Min != nil {
+		bounds = append(bounds, "httpapi.HasMin")
+		if c.ExclMin {
+			bounds = append(bounds, "httpapi.ExclusiveMin")
+		}
+		fields = append(fields, "Min: "+Num(c.Min))
+	}
+	if c.Max != nil {
+		bounds = append(bounds, "httpapi.HasMax")
+		if c.ExclMax {
+			bounds = append(bounds, "httpapi.ExclusiveMax")
+		}
+		fields = append(fields, "Max: "+Num(c.Max))
+	}
+	if c.MultipleOf != nil {
+		fields = append(fields, "MultipleOf: "+Num(c.MultipleOf))
+	}
+	// Only one kind of length applies to a value: a string's, an array's
+	// or an object's.
+	if c.MinItems != nil || c.MaxItems != nil {
+		fields = append(fields, "Counts: httpapi.Items")
+	} else if c.MinProps != nil || c.MaxProps != nil {
+		fields = append(fields, "Counts: httpapi.Properties")
+	}
+	if n := cmp.Or(c.MinLength, c.MinItems, c.MinProps); n != nil {
+		bounds = append(bounds, "httpapi.HasMinLen")
+		fields = append(fields, "MinLen: "+LitInt(n))
+	}
+	if n := cmp.Or(c.MaxLength, c.MaxItems, c.MaxProps); n != nil {
+		bounds = append(bounds, "httpapi.HasMaxLen")
+		fields = append(fields, "MaxLen: "+LitInt(n))
+	}
+	if c.Pattern != "" {
+		fields = append(fields, "Pattern: "+c.Pattern)
+	}
+	if c.Format != "" {
+		fields = append(fields, "Format: "+strconv.Quote(c.Format))
+	}
+	if len(fields) == 0 {
+		return ""
+	}
+	if len(bounds) > 0 {
+		fields = append([]string{"Bounds: " + strings.Join(bounds, " | ")}, fields...)
+	}
+	return "httpapi.NewRule(httpapi.Rule{" + strings.Join(fields, ", ") + "})"
 }
 
 func firstLine(ss ...string) string {

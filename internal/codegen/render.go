@@ -238,6 +238,22 @@ func addressOf(expr string) string {
 	return "&" + expr
 }
 
+// RuleCall is the call that checks Dst against its rule (Checks.Rule),
+// returning the checks it fails.
+func (c cv) RuleCall() string {
+	r := c.R
+	call := r.Checks.Rule + "."
+	switch {
+	case r.IsString():
+		return call + "CheckString(" + c.Dst + ")"
+	case r.IsNumber():
+		return call + "CheckNumber(float64(" + c.Dst + "))"
+	case r.Kind == KArray, r.Kind == KMap:
+		return call + "CheckLen(len(" + c.Dst + "))"
+	}
+	panic("codegen: a rule on a " + r.Go())
+}
+
 // Loop is the loop variable of this depth.
 func (c cv) Loop() string { return "i" + strconv.Itoa(c.Depth) }
 

@@ -59,6 +59,10 @@ type Checks struct {
 	Unique               bool
 	MinProps, MaxProps   *uint64
 	Format               string // uuid, email, ipv4, ipv6, uri, hostname (strings)
+
+	// Rule names the package-level httpapi.Rule holding all of the above
+	// but Unique, or is "" when none applies.
+	Rule string
 }
 
 // Any reports whether any check applies.

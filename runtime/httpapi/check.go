@@ -56,37 +56,57 @@ func HasDuplicatesJSON[T any](s []T) bool {
 // CheckFormat returns why s is not of the string format (uuid, email, ipv4,
 // ipv6, uri, hostname), or "". Other formats are not checked.
 func CheckFormat(format, s string) string {
+	if formatOK(format, s) {
+		return ""
+	}
+	return formatReason(format)
+}
+
+// formatReason is why a string is not of the format.
+func formatReason(format string) string {
+	switch format {
+	case "uuid":
+		return "must be a UUID"
+	case "email":
+		return "must be an email address"
+	case "ipv4":
+		return "must be an IPv4 address"
+	case "ipv6":
+		return "must be an IPv6 address"
+	case "uri":
+		return "must be an absolute URI"
+	case "hostname":
+		return "must be a host name"
+	}
+	return ""
+}
+
+func formatOK(format, s string) bool {
 	switch format {
 	case "uuid":
 		if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-			return "must be a UUID"
+			return false
 		}
 		for i := 0; i < len(s); i++ {
 			c := s[i]
 			if c != '-' && !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return "must be a UUID"
+				return false
 			}
 		}
 	case "email":
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-			return "must be an email address"
-		}
+		a, err := mail.ParseAddress(s)
+		return err == nil && a.Address == s
 	case "ipv4":
-		if ip := net.ParseIP(s); ip == nil || ip.To4() == nil || strings.Contains(s, ":") {
-			return "must be an IPv4 address"
-		}
+		ip := net.ParseIP(s)
+		return ip != nil && ip.To4() != nil && !strings.Contains(s, ":")
 	case "ipv6":
-		if ip := net.ParseIP(s); ip == nil || !strings.Contains(s, ":") {
-			return "must be an IPv6 address"
-		}
+		ip := net.ParseIP(s)
+		return ip != nil && strings.Contains(s, ":")
 	case "uri":
-		if u, err := url.Parse(s); err != nil || u.Scheme == "" {
-			return "must be an absolute URI"
-		}
+		u, err := url.Parse(s)
+		return err == nil && u.Scheme != ""
 	case "hostname":
-		if s == "" || len(s) > 253 || strings.ContainsAny(s, " /:@") {
-			return "must be a host name"
-		}
+		return s != "" && len(s) <= 253 && !strings.ContainsAny(s, " /:@")
 	}
-	return ""
+	return true
 }

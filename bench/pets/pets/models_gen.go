@@ -3,8 +3,6 @@
 package pets
 
 import (
-	"unicode/utf8"
-
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
 
@@ -49,34 +47,28 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		errs.Add(httpapi.Join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
-		if float64(m.Age) < 0 {
-			errs.Add(httpapi.Join(p, "age"), "must be at least 0")
-		}
-		if float64(m.Age) > 200 {
-			errs.Add(httpapi.Join(p, "age"), "must be at most 200")
+		if broken := rule1.CheckNumber(float64(m.Age)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "age"), rule1, broken)
 		}
 	}
 	if w.Name == nil {
 		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
-		}
-		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
+		if broken := rule2.CheckString(m.Name); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "name"), rule2, broken)
 		}
 	}
 	if w.PhotoURLs != nil {
 		m.PhotoURLs = w.PhotoURLs
-		if len(m.PhotoURLs) > 10 {
-			errs.Add(httpapi.Join(p, "photoUrls"), "must have at most 10 items")
+		if broken := rule3.CheckLen(len(m.PhotoURLs)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "photoUrls"), rule3, broken)
 		}
 	}
 	if w.Tag != nil {
 		m.Tag = w.Tag
-		if !pattern1.MatchString((*m.Tag)) {
-			errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
+		if broken := rule4.CheckString((*m.Tag)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "tag"), rule4, broken)
 		}
 	}
 }

@@ -79,3 +79,11 @@ func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
 var (
 	pattern1 = regexp.MustCompile("^[a-z]+$")
 )
+
+// The constraints of the spec's values, checked by one call each.
+var (
+	rule1 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin | httpapi.HasMax, Min: 0, Max: 200})
+	rule2 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMinLen | httpapi.HasMaxLen, MinLen: 1, MaxLen: 64})
+	rule3 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMaxLen, Counts: httpapi.Items, MaxLen: 10})
+	rule4 = httpapi.NewRule(httpapi.Rule{Pattern: pattern1})
+)

@@ -5,7 +5,6 @@ package samples
 import (
 	"encoding/json"
 	"time"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -16,11 +15,8 @@ type Email = string
 func decodeEmail(w string, p string, errs *httpapi.Errors) Email {
 	var m Email
 	m = w
-	if utf8.RuneCountInString(m) > 254 {
-		errs.Add(p, "must be at most 254 characters long")
-	}
-	if reason := httpapi.CheckFormat("email", m); reason != "" {
-		errs.Add(p, reason)
+	if broken := rule1.CheckString(m); broken != 0 {
+		errs.AddBroken(p, rule1, broken)
 	}
 	return m
 }
@@ -74,14 +70,8 @@ type Name = string
 func decodeName(w string, p string, errs *httpapi.Errors) Name {
 	var m Name
 	m = w
-	if utf8.RuneCountInString(m) < 1 {
-		errs.Add(p, "must be at least 1 character long")
-	}
-	if utf8.RuneCountInString(m) > 100 {
-		errs.Add(p, "must be at most 100 characters long")
-	}
-	if !pattern2.MatchString(m) {
-		errs.Add(p, "must match the pattern \\S")
+	if broken := rule5.CheckString(m); broken != 0 {
+		errs.AddBroken(p, rule5, broken)
 	}
 	return m
 }
@@ -92,8 +82,8 @@ type Nationality = string
 func decodeNationality(w string, p string, errs *httpapi.Errors) Nationality {
 	var m Nationality
 	m = w
-	if !pattern3.MatchString(m) {
-		errs.Add(p, "must match the pattern ^[A-Z]{2}$")
+	if broken := rule6.CheckString(m); broken != 0 {
+		errs.AddBroken(p, rule6, broken)
 	}
 	return m
 }
@@ -133,11 +123,8 @@ func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
 		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
-		}
-		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
+		if broken := rule2.CheckString(m.Name); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "name"), rule2, broken)
 		}
 	}
 	if w.Tags != nil {
@@ -145,14 +132,14 @@ func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
 			m.Tags = make([]string, len(w.Tags))
 			for i0 := range w.Tags {
 				m.Tags[i0] = w.Tags[i0]
-				if !pattern1.MatchString(m.Tags[i0]) {
-					errs.Add(httpapi.Index(httpapi.Join(p, "tags"), i0), "must match the pattern ^[a-z0-9-]+$")
+				if broken := rule3.CheckString(m.Tags[i0]); broken != 0 {
+					errs.AddBroken(httpapi.Index(httpapi.Join(p, "tags"), i0), rule3, broken)
 				}
 			}
 		}
 
-		if len(m.Tags) > 10 {
-			errs.Add(httpapi.Join(p, "tags"), "must have at most 10 items")
+		if broken := rule4.CheckLen(len(m.Tags)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "tags"), rule4, broken)
 		}
 	}
 }
@@ -266,14 +253,14 @@ func decodeNewTrip(w *wireNewTrip, p string, errs *httpapi.Errors, m *NewTrip) {
 		errs.Add(httpapi.Join(p, "flight"), "is required")
 	} else {
 		m.Flight = (*w.Flight)
-		if !pattern4.MatchString(m.Flight) {
-			errs.Add(httpapi.Join(p, "flight"), "must match the pattern ^[A-Z0-9]{2}[0-9]{1,4}$")
+		if broken := rule7.CheckString(m.Flight); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "flight"), rule7, broken)
 		}
 	}
 	if w.Seat != nil {
 		m.Seat = w.Seat
-		if !pattern5.MatchString((*m.Seat)) {
-			errs.Add(httpapi.Join(p, "seat"), "must match the pattern ^[1-9][0-9]?[A-K]$")
+		if broken := rule8.CheckString((*m.Seat)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "seat"), rule8, broken)
 		}
 	}
 }
@@ -284,11 +271,8 @@ type Operand = int64
 func decodeOperand(w int64, p string, errs *httpapi.Errors) Operand {
 	var m Operand
 	m = w
-	if float64(m) < -4503599627370496 {
-		errs.Add(p, "must be at least -4503599627370496")
-	}
-	if float64(m) > 4503599627370496 {
-		errs.Add(p, "must be at most 4503599627370496")
+	if broken := rule9.CheckNumber(float64(m)); broken != 0 {
+		errs.AddBroken(p, rule9, broken)
 	}
 	return m
 }
@@ -390,8 +374,8 @@ func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors,
 			} else {
 				var v string
 				v = x
-				if !pattern6.MatchString(v) {
-					errs.Add(httpapi.Join(p, "phone"), "must match the pattern ^\\+[1-9][0-9]{6,14}$")
+				if broken := rule10.CheckString(v); broken != 0 {
+					errs.AddBroken(httpapi.Join(p, "phone"), rule10, broken)
 				}
 				m.Phone = httpapi.NewNullable(v)
 			}
@@ -405,8 +389,8 @@ type Phone = string
 func decodePhone(w string, p string, errs *httpapi.Errors) Phone {
 	var m Phone
 	m = w
-	if !pattern6.MatchString(m) {
-		errs.Add(p, "must match the pattern ^\\+[1-9][0-9]{6,14}$")
+	if broken := rule10.CheckString(m); broken != 0 {
+		errs.AddBroken(p, rule10, broken)
 	}
 	return m
 }

@@ -4,7 +4,6 @@ package samples
 
 import (
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -184,8 +183,8 @@ func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}
@@ -270,8 +269,8 @@ func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) 
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}
@@ -336,8 +335,8 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}
@@ -345,8 +344,8 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "tripId")); !ok {
 		perrs.Add("tripId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "tripId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("tripId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("tripId", rule13, broken)
 		}
 		req.TripID = v
 	}
@@ -400,8 +399,8 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "id")); !ok {
 		perrs.Add("id", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "id", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("id", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("id", rule13, broken)
 		}
 		req.ID = v
 	}
@@ -466,8 +465,8 @@ func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}
@@ -519,11 +518,8 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 1 {
-				perrs.Add("limit", "must be at least 1")
-			}
-			if float64(v) > 100 {
-				perrs.Add("limit", "must be at most 100")
+			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule11, broken)
 			}
 			req.Limit = v
 		}
@@ -531,8 +527,8 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 0 {
-				perrs.Add("offset", "must be at least 0")
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule12, broken)
 			}
 			req.Offset = v
 		}
@@ -597,11 +593,8 @@ func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 1 {
-				perrs.Add("limit", "must be at least 1")
-			}
-			if float64(v) > 100 {
-				perrs.Add("limit", "must be at most 100")
+			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule11, broken)
 			}
 			req.Limit = v
 		}
@@ -609,26 +602,23 @@ func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 0 {
-				perrs.Add("offset", "must be at least 0")
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule12, broken)
 			}
 			req.Offset = v
 		}
 	}
 	perrs.In = "query"
 	if v, ok := httpapi.First(query["name"]); ok {
-		if utf8.RuneCountInString(v) < 1 {
-			perrs.Add("name", "must be at least 1 character long")
-		}
-		if utf8.RuneCountInString(v) > 100 {
-			perrs.Add("name", "must be at most 100 characters long")
+		if broken := rule14.CheckString(v); broken != 0 {
+			perrs.AddBroken("name", rule14, broken)
 		}
 		req.Name = &v
 	}
 	perrs.In = "query"
 	if v, ok := httpapi.First(query["nationality"]); ok {
-		if !pattern3.MatchString(v) {
-			perrs.Add("nationality", "must match the pattern ^[A-Z]{2}$")
+		if broken := rule6.CheckString(v); broken != 0 {
+			perrs.AddBroken("nationality", rule6, broken)
 		}
 		req.Nationality = &v
 	}
@@ -702,19 +692,16 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 1 {
-				perrs.Add("limit", "must be at least 1")
-			}
-			if float64(v) > 100 {
-				perrs.Add("limit", "must be at most 100")
+			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule11, broken)
 			}
 			req.Limit = v
 		}
@@ -722,8 +709,8 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if float64(v) < 0 {
-				perrs.Add("offset", "must be at least 0")
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule12, broken)
 			}
 			req.Offset = v
 		}
@@ -812,11 +799,8 @@ func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.First(query["a"]); !ok {
 		perrs.Add("a", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "a", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < -4503599627370496 {
-			perrs.Add("a", "must be at least -4503599627370496")
-		}
-		if float64(v) > 4503599627370496 {
-			perrs.Add("a", "must be at most 4503599627370496")
+		if broken := rule9.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("a", rule9, broken)
 		}
 		req.A = v
 	}
@@ -824,11 +808,8 @@ func (h *handler) handleSum(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.First(query["b"]); !ok {
 		perrs.Add("b", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "b", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < -4503599627370496 {
-			perrs.Add("b", "must be at least -4503599627370496")
-		}
-		if float64(v) > 4503599627370496 {
-			perrs.Add("b", "must be at most 4503599627370496")
+		if broken := rule9.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("b", rule9, broken)
 		}
 		req.B = v
 	}
@@ -904,8 +885,8 @@ func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) 
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("passengerId", "must be at least 1")
+		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule13, broken)
 		}
 		req.PassengerID = v
 	}

@@ -108,3 +108,21 @@ var (
 	pattern5 = regexp.MustCompile("^[1-9][0-9]?[A-K]$")
 	pattern6 = regexp.MustCompile("^\\+[1-9][0-9]{6,14}$")
 )
+
+// The constraints of the spec's values, checked by one call each.
+var (
+	rule1  = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMaxLen, MaxLen: 254, Format: "email"})
+	rule10 = httpapi.NewRule(httpapi.Rule{Pattern: pattern6})
+	rule11 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin | httpapi.HasMax, Min: 1, Max: 100})
+	rule12 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin, Min: 0})
+	rule13 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin, Min: 1})
+	rule14 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMinLen | httpapi.HasMaxLen, MinLen: 1, MaxLen: 100})
+	rule2  = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMinLen | httpapi.HasMaxLen, MinLen: 1, MaxLen: 64})
+	rule3  = httpapi.NewRule(httpapi.Rule{Pattern: pattern1})
+	rule4  = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMaxLen, Counts: httpapi.Items, MaxLen: 10})
+	rule5  = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMinLen | httpapi.HasMaxLen, MinLen: 1, MaxLen: 100, Pattern: pattern2})
+	rule6  = httpapi.NewRule(httpapi.Rule{Pattern: pattern3})
+	rule7  = httpapi.NewRule(httpapi.Rule{Pattern: pattern4})
+	rule8  = httpapi.NewRule(httpapi.Rule{Pattern: pattern5})
+	rule9  = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin | httpapi.HasMax, Min: -4503599627370496, Max: 4503599627370496})
+)

@@ -5,7 +5,6 @@ package pets
 import (
 	"encoding/json"
 	"time"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -63,11 +62,8 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		errs.Add(httpapi.Join(p, "age"), "is required")
 	} else {
 		m.Age = (*w.Age)
-		if float64(m.Age) < 0 {
-			errs.Add(httpapi.Join(p, "age"), "must be at least 0")
-		}
-		if float64(m.Age) > 200 {
-			errs.Add(httpapi.Join(p, "age"), "must be at most 200")
+		if broken := rule1.CheckNumber(float64(m.Age)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "age"), rule1, broken)
 		}
 	}
 	if w.Attributes != nil {
@@ -76,8 +72,8 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 			for i0, v0 := range w.Attributes {
 				var t0 float64
 				t0 = v0
-				if float64(t0) < 0 {
-					errs.Add(httpapi.Join(httpapi.Join(p, "attributes"), i0), "must be at least 0")
+				if broken := rule2.CheckNumber(float64(t0)); broken != 0 {
+					errs.AddBroken(httpapi.Join(httpapi.Join(p, "attributes"), i0), rule2, broken)
 				}
 				m.Attributes[i0] = t0
 			}
@@ -96,11 +92,8 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		errs.Add(httpapi.Join(p, "name"), "is required")
 	} else {
 		m.Name = (*w.Name)
-		if utf8.RuneCountInString(m.Name) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
-		}
-		if utf8.RuneCountInString(m.Name) > 64 {
-			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
+		if broken := rule3.CheckString(m.Name); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "name"), rule3, broken)
 		}
 	}
 	if w.Owner != nil {
@@ -119,8 +112,8 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 	}
 	if w.PhotoURLs != nil {
 		m.PhotoURLs = w.PhotoURLs
-		if len(m.PhotoURLs) > 10 {
-			errs.Add(httpapi.Join(p, "photoUrls"), "must have at most 10 items")
+		if broken := rule5.CheckLen(len(m.PhotoURLs)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "photoUrls"), rule5, broken)
 		}
 	}
 	if w.Status != nil {
@@ -129,8 +122,8 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 	}
 	if w.Tag != nil {
 		m.Tag = w.Tag
-		if !pattern1.MatchString((*m.Tag)) {
-			errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
+		if broken := rule6.CheckString((*m.Tag)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "tag"), rule6, broken)
 		}
 	}
 }
@@ -170,8 +163,8 @@ func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *httpapi.Errors, m *Ne
 		errs.Add(httpapi.Join(p, "email"), "is required")
 	} else {
 		m.Email = (*w.Email)
-		if reason := httpapi.CheckFormat("email", m.Email); reason != "" {
-			errs.Add(httpapi.Join(p, "email"), reason)
+		if broken := rule4.CheckString(m.Email); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "email"), rule4, broken)
 		}
 	}
 	if w.Since != nil {
@@ -247,11 +240,8 @@ func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch
 	}
 	if w.Name != nil {
 		m.Name = w.Name
-		if utf8.RuneCountInString((*m.Name)) < 1 {
-			errs.Add(httpapi.Join(p, "name"), "must be at least 1 character long")
-		}
-		if utf8.RuneCountInString((*m.Name)) > 64 {
-			errs.Add(httpapi.Join(p, "name"), "must be at most 64 characters long")
+		if broken := rule3.CheckString((*m.Name)); broken != 0 {
+			errs.AddBroken(httpapi.Join(p, "name"), rule3, broken)
 		}
 	}
 	if w.Tag != nil {
@@ -264,8 +254,8 @@ func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch
 			} else {
 				var v string
 				v = x
-				if !pattern1.MatchString(v) {
-					errs.Add(httpapi.Join(p, "tag"), "must match the pattern ^[a-z]+$")
+				if broken := rule6.CheckString(v); broken != 0 {
+					errs.AddBroken(httpapi.Join(p, "tag"), rule6, broken)
 				}
 				m.Tag = httpapi.NewNullable(v)
 			}

@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -275,8 +274,8 @@ func (h *handler) handleDeletePet(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("petId", "must be at least 1")
+		if broken := rule10.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("petId", rule10, broken)
 		}
 		req.PetID = v
 	}
@@ -429,8 +428,8 @@ func (h *handler) handleGetPet(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("petId", "must be at least 1")
+		if broken := rule10.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("petId", rule10, broken)
 		}
 		req.PetID = v
 	}
@@ -497,19 +496,16 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt32, "int32"); ok {
-			if float64(v) < 1 {
-				perrs.Add("limit", "must be at least 1")
-			}
-			if float64(v) > 100 {
-				perrs.Add("limit", "must be at most 100")
+			if broken := rule7.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule7, broken)
 			}
 			req.Limit = v
 		}
 	}
 	perrs.In = "query"
 	if v, ok := httpapi.First(query["cursor"]); ok {
-		if utf8.RuneCountInString(v) > 64 {
-			perrs.Add("cursor", "must be at most 64 characters long")
+		if broken := rule8.CheckString(v); broken != 0 {
+			perrs.AddBroken("cursor", rule8, broken)
 		}
 		req.Cursor = &v
 	}
@@ -529,8 +525,8 @@ func (h *handler) handleListPets(w http.ResponseWriter, r *http.Request) {
 	}
 	perrs.In = "header"
 	if v, ok := httpapi.First(httpapi.HeaderValues(r, "X-Request-ID")); ok {
-		if reason := httpapi.CheckFormat("uuid", v); reason != "" {
-			perrs.Add("X-Request-ID", reason)
+		if broken := rule9.CheckString(v); broken != 0 {
+			perrs.AddBroken("X-Request-ID", rule9, broken)
 		}
 		req.XRequestID = &v
 	}
@@ -581,8 +577,8 @@ func (h *handler) handlePatchPet(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("petId", "must be at least 1")
+		if broken := rule10.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("petId", rule10, broken)
 		}
 		req.PetID = v
 	}
@@ -706,8 +702,8 @@ func (h *handler) handleUpdatePet(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "petId")); !ok {
 		perrs.Add("petId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "petId", s, httpapi.ParseInt64, "int64"); ok {
-		if float64(v) < 1 {
-			perrs.Add("petId", "must be at least 1")
+		if broken := rule10.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("petId", rule10, broken)
 		}
 		req.PetID = v
 	}

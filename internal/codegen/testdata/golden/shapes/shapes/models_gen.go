@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -324,8 +323,8 @@ func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
 			} else {
 				var v string
 				v = x
-				if utf8.RuneCountInString(v) > 10 {
-					errs.Add(httpapi.Join(p, "note"), "must be at most 10 characters long")
+				if broken := rule1.CheckString(v); broken != 0 {
+					errs.AddBroken(httpapi.Join(p, "note"), rule1, broken)
 				}
 				m.Note = httpapi.NewNullable(v)
 			}
@@ -341,8 +340,8 @@ func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
 					for i1, v1 := range v0 {
 						var t1 float64
 						t1 = v1
-						if float64(t1) < 0 {
-							errs.Add(httpapi.Join(httpapi.Join(httpapi.Join(p, "totals"), i0), i1), "must be at least 0")
+						if broken := rule2.CheckNumber(float64(t1)); broken != 0 {
+							errs.AddBroken(httpapi.Join(httpapi.Join(httpapi.Join(p, "totals"), i0), i1), rule2, broken)
 						}
 						t0[i1] = t1
 					}

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"unicode/utf8"
 
 	"github.com/harness-sh/harness/runtime/httpapi"
 )
@@ -169,8 +168,8 @@ func decodeCreateOrderBody(w *wireCreateOrderBody, p string, errs *httpapi.Error
 			for i0, v0 := range w.Labels {
 				var t0 string
 				t0 = v0
-				if utf8.RuneCountInString(t0) > 8 {
-					errs.Add(httpapi.Join(httpapi.Join(p, "labels"), i0), "must be at most 8 characters long")
+				if broken := rule3.CheckString(t0); broken != 0 {
+					errs.AddBroken(httpapi.Join(httpapi.Join(p, "labels"), i0), rule3, broken)
 				}
 				m.Labels[i0] = t0
 			}

@@ -75,3 +75,10 @@ func (h *handler) specJSON(w http.ResponseWriter, r *http.Request) {
 func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
 	_ = httpapi.WriteBody(w, http.StatusOK, "application/yaml", SpecYAML)
 }
+
+// The constraints of the spec's values, checked by one call each.
+var (
+	rule1 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMaxLen, MaxLen: 10})
+	rule2 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin, Min: 0})
+	rule3 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMaxLen, MaxLen: 8})
+)

@@ -96,3 +96,8 @@ func (h *handler) specJSON(w http.ResponseWriter, r *http.Request) {
 func (h *handler) specYAML(w http.ResponseWriter, r *http.Request) {
 	_ = httpapi.WriteBody(w, http.StatusOK, "application/yaml", SpecYAML)
 }
+
+// The constraints of the spec's values, checked by one call each.
+var (
+	rule1 = httpapi.NewRule(httpapi.Rule{Bounds: httpapi.HasMin | httpapi.ExclusiveMin, Min: 0})
+)
