@@ -47,11 +47,19 @@ func TestErrors(t *testing.T) {
 	e.Undecodable("owner", json.Unmarshal([]byte(`{"age":"x"}`), &v))
 	e.Undecodable("", json.Unmarshal([]byte(`{`), &v))
 	e.Undecodable("f", errors.New("boom"))
+	e.Missing("owner", "id")
+	e.Missing("", "a.b")
+	e.NotNull("owner", []string{"x", "y"})
+	e.NotNull("owner", nil)
 	want := []FieldError{
 		{In: "body", Field: "name", Detail: "is required"},
 		{In: "body", Field: "owner.age", Detail: "must be an integer, not string"},
 		{In: "body", Detail: "is not valid JSON: unexpected end of JSON input"},
 		{In: "body", Field: "f", Detail: "cannot be read: boom"},
+		{In: "body", Field: "owner.id", Detail: "is required"},
+		{In: "body", Field: `["a.b"]`, Detail: "is required"},
+		{In: "body", Field: "owner.x", Detail: "must not be null"},
+		{In: "body", Field: "owner.y", Detail: "must not be null"},
 	}
 	if fmt.Sprint(e.List) != fmt.Sprint(want) {
 		t.Errorf("got  %v\nwant %v", e.List, want)

@@ -40,11 +40,9 @@ func (w *wireNewPet) UnmarshalJSON(b []byte) error {
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
 func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Age == nil {
-		errs.Add(httpapi.Join(p, "age"), "is required")
+		errs.Missing(p, "age")
 	} else {
 		m.Age = (*w.Age)
 		if broken := rule1.CheckNumber(float64(m.Age)); broken != 0 {
@@ -52,7 +50,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		}
 	}
 	if w.Name == nil {
-		errs.Add(httpapi.Join(p, "name"), "is required")
+		errs.Missing(p, "name")
 	} else {
 		m.Name = (*w.Name)
 		if broken := rule2.CheckString(m.Name); broken != 0 {

@@ -116,11 +116,9 @@ func (w *wireNewItem) UnmarshalJSON(b []byte) error {
 
 // decodeNewItem fills m from w, reporting what is invalid into errs.
 func decodeNewItem(w *wireNewItem, p string, errs *httpapi.Errors, m *NewItem) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Name == nil {
-		errs.Add(httpapi.Join(p, "name"), "is required")
+		errs.Missing(p, "name")
 	} else {
 		m.Name = (*w.Name)
 		if broken := rule2.CheckString(m.Name); broken != 0 {
@@ -181,21 +179,19 @@ func (w *wireNewPassenger) UnmarshalJSON(b []byte) error {
 
 // decodeNewPassenger fills m from w, reporting what is invalid into errs.
 func decodeNewPassenger(w *wireNewPassenger, p string, errs *httpapi.Errors, m *NewPassenger) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Email == nil {
-		errs.Add(httpapi.Join(p, "email"), "is required")
+		errs.Missing(p, "email")
 	} else {
 		m.Email = decodeEmail((*w.Email), httpapi.Join(p, "email"), errs)
 	}
 	if w.Name == nil {
-		errs.Add(httpapi.Join(p, "name"), "is required")
+		errs.Missing(p, "name")
 	} else {
 		m.Name = decodeName((*w.Name), httpapi.Join(p, "name"), errs)
 	}
 	if w.Nationality == nil {
-		errs.Add(httpapi.Join(p, "nationality"), "is required")
+		errs.Missing(p, "nationality")
 	} else {
 		m.Nationality = decodeNationality((*w.Nationality), httpapi.Join(p, "nationality"), errs)
 	}
@@ -237,11 +233,9 @@ func (w *wireNewTrip) UnmarshalJSON(b []byte) error {
 
 // decodeNewTrip fills m from w, reporting what is invalid into errs.
 func decodeNewTrip(w *wireNewTrip, p string, errs *httpapi.Errors, m *NewTrip) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Departure == nil {
-		errs.Add(httpapi.Join(p, "departure"), "is required")
+		errs.Missing(p, "departure")
 	} else {
 		if t, err := time.Parse(time.DateOnly, (*w.Departure)); err != nil {
 			errs.Add(httpapi.Join(p, "departure"), "must be a date (2006-01-02)")
@@ -250,7 +244,7 @@ func decodeNewTrip(w *wireNewTrip, p string, errs *httpapi.Errors, m *NewTrip) {
 		}
 	}
 	if w.Flight == nil {
-		errs.Add(httpapi.Join(p, "flight"), "is required")
+		errs.Missing(p, "flight")
 	} else {
 		m.Flight = (*w.Flight)
 		if broken := rule7.CheckString(m.Flight); broken != 0 {
@@ -346,9 +340,7 @@ func (w *wirePassengerPatch) UnmarshalJSON(b []byte) error {
 
 // decodePassengerPatch fills m from w, reporting what is invalid into errs.
 func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors, m *PassengerPatch) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.members < 1 {
 		errs.Add(p, "must have at least 1 property")
 	}

@@ -55,11 +55,9 @@ func (w *wireNewPet) UnmarshalJSON(b []byte) error {
 
 // decodeNewPet fills m from w, reporting what is invalid into errs.
 func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Age == nil {
-		errs.Add(httpapi.Join(p, "age"), "is required")
+		errs.Missing(p, "age")
 	} else {
 		m.Age = (*w.Age)
 		if broken := rule1.CheckNumber(float64(m.Age)); broken != 0 {
@@ -89,7 +87,7 @@ func decodeNewPet(w *wireNewPet, p string, errs *httpapi.Errors, m *NewPet) {
 		}
 	}
 	if w.Name == nil {
-		errs.Add(httpapi.Join(p, "name"), "is required")
+		errs.Missing(p, "name")
 	} else {
 		m.Name = (*w.Name)
 		if broken := rule3.CheckString(m.Name); broken != 0 {
@@ -156,11 +154,9 @@ func (w *wireNewPetOwner) UnmarshalJSON(b []byte) error {
 
 // decodeNewPetOwner fills m from w, reporting what is invalid into errs.
 func decodeNewPetOwner(w *wireNewPetOwner, p string, errs *httpapi.Errors, m *NewPetOwner) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Email == nil {
-		errs.Add(httpapi.Join(p, "email"), "is required")
+		errs.Missing(p, "email")
 	} else {
 		m.Email = (*w.Email)
 		if broken := rule4.CheckString(m.Email); broken != 0 {
@@ -235,9 +231,7 @@ func (w *wirePetPatch) UnmarshalJSON(b []byte) error {
 
 // decodePetPatch fills m from w, reporting what is invalid into errs.
 func decodePetPatch(w *wirePetPatch, p string, errs *httpapi.Errors, m *PetPatch) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Name != nil {
 		m.Name = w.Name
 		if broken := rule3.CheckString((*m.Name)); broken != 0 {

@@ -116,9 +116,7 @@ func (w *wireAddDocumentBody) UnmarshalJSON(b []byte) error {
 
 // decodeAddDocumentBody fills m from w, reporting what is invalid into errs.
 func decodeAddDocumentBody(w *wireAddDocumentBody, p string, errs *httpapi.Errors, m *AddDocumentBody) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.File != nil {
 		m.File = w.File
 	}

@@ -41,9 +41,7 @@ func (w *wireCustomer) UnmarshalJSON(b []byte) error {
 
 // decodeCustomer fills m from w, reporting what is invalid into errs.
 func decodeCustomer(w *wireCustomer, p string, errs *httpapi.Errors, m *Customer) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Addresses != nil {
 		if w.Addresses != nil {
 			m.Addresses = make([]CustomerAddressesItem, len(w.Addresses))
@@ -54,7 +52,7 @@ func decodeCustomer(w *wireCustomer, p string, errs *httpapi.Errors, m *Customer
 
 	}
 	if w.Name == nil {
-		errs.Add(httpapi.Join(p, "name"), "is required")
+		errs.Missing(p, "name")
 	} else {
 		m.Name = (*w.Name)
 	}
@@ -133,9 +131,7 @@ func (w *wireCustomerAddressesItem) UnmarshalJSON(b []byte) error {
 
 // decodeCustomerAddressesItem fills m from w, reporting what is invalid into errs.
 func decodeCustomerAddressesItem(w *wireCustomerAddressesItem, p string, errs *httpapi.Errors, m *CustomerAddressesItem) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.City != nil {
 		m.City = w.City
 	}
@@ -267,9 +263,7 @@ func (w *wireOrder) UnmarshalJSON(b []byte) error {
 
 // decodeOrder fills m from w, reporting what is invalid into errs.
 func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Closed != nil {
 		m.Closed = new(OrderClosed)
 		decodeOrderClosed(w.Closed, httpapi.Join(p, "closed"), errs, m.Closed)
@@ -286,7 +280,7 @@ func decodeOrder(w *wireOrder, p string, errs *httpapi.Errors, m *Order) {
 		decodeOrderExtra(w.Extra, httpapi.Join(p, "extra"), errs, m.Extra)
 	}
 	if w.Lines == nil {
-		errs.Add(httpapi.Join(p, "lines"), "is required")
+		errs.Missing(p, "lines")
 	} else {
 		if w.Lines != nil {
 			m.Lines = make([]OrderLinesItem, len(w.Lines))
@@ -381,9 +375,7 @@ func (w *wireOrderClosed) UnmarshalJSON(b []byte) error {
 
 // decodeOrderClosed fills m from w, reporting what is invalid into errs.
 func decodeOrderClosed(w *wireOrderClosed, p string, errs *httpapi.Errors, m *OrderClosed) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Kind != nil {
 		m.Kind = w.Kind
 	}
@@ -465,9 +457,7 @@ func (w *wireOrderExtra) UnmarshalJSON(b []byte) error {
 
 // decodeOrderExtra fills m from w, reporting what is invalid into errs.
 func decodeOrderExtra(w *wireOrderExtra, p string, errs *httpapi.Errors, m *OrderExtra) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Kind != nil {
 		m.Kind = w.Kind
 	}
@@ -514,9 +504,7 @@ func (w *wireOrderLinesItem) UnmarshalJSON(b []byte) error {
 
 // decodeOrderLinesItem fills m from w, reporting what is invalid into errs.
 func decodeOrderLinesItem(w *wireOrderLinesItem, p string, errs *httpapi.Errors, m *OrderLinesItem) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Options != nil {
 		if w.Options != nil {
 			m.Options = make([]OrderLinesItemOptionsItem, len(w.Options))
@@ -527,7 +515,7 @@ func decodeOrderLinesItem(w *wireOrderLinesItem, p string, errs *httpapi.Errors,
 
 	}
 	if w.Sku == nil {
-		errs.Add(httpapi.Join(p, "sku"), "is required")
+		errs.Missing(p, "sku")
 	} else {
 		m.Sku = (*w.Sku)
 	}
@@ -561,9 +549,7 @@ func (w *wireOrderLinesItemOptionsItem) UnmarshalJSON(b []byte) error {
 
 // decodeOrderLinesItemOptionsItem fills m from w, reporting what is invalid into errs.
 func decodeOrderLinesItemOptionsItem(w *wireOrderLinesItemOptionsItem, p string, errs *httpapi.Errors, m *OrderLinesItemOptionsItem) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Name != nil {
 		m.Name = w.Name
 	}
@@ -597,9 +583,7 @@ func (w *wireOrderMaybeObject) UnmarshalJSON(b []byte) error {
 
 // decodeOrderMaybeObject fills m from w, reporting what is invalid into errs.
 func decodeOrderMaybeObject(w *wireOrderMaybeObject, p string, errs *httpapi.Errors, m *OrderMaybeObject) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.A != nil {
 		m.A = w.A
 	}

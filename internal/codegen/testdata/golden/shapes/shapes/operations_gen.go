@@ -159,9 +159,7 @@ func (w *wireCreateOrderBody) UnmarshalJSON(b []byte) error {
 
 // decodeCreateOrderBody fills m from w, reporting what is invalid into errs.
 func decodeCreateOrderBody(w *wireCreateOrderBody, p string, errs *httpapi.Errors, m *CreateOrderBody) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Labels != nil {
 		if w.Labels != nil {
 			m.Labels = make(map[string]string, len(w.Labels))
@@ -177,7 +175,7 @@ func decodeCreateOrderBody(w *wireCreateOrderBody, p string, errs *httpapi.Error
 
 	}
 	if w.Order == nil {
-		errs.Add(httpapi.Join(p, "order"), "is required")
+		errs.Missing(p, "order")
 	} else {
 		decodeOrder(w.Order, httpapi.Join(p, "order"), errs, &m.Order)
 	}
@@ -221,9 +219,7 @@ func (w *wireCreateOrderBodyValue) UnmarshalJSON(b []byte) error {
 
 // decodeCreateOrderBodyValue fills m from w, reporting what is invalid into errs.
 func decodeCreateOrderBodyValue(w *wireCreateOrderBodyValue, p string, errs *httpapi.Errors, m *CreateOrderBodyValue) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Note != nil {
 		m.Note = w.Note
 	}
@@ -254,9 +250,7 @@ func (w *wireCreateOrderFilter) UnmarshalJSON(b []byte) error {
 
 // decodeCreateOrderFilter fills m from w, reporting what is invalid into errs.
 func decodeCreateOrderFilter(w *wireCreateOrderFilter, p string, errs *httpapi.Errors, m *CreateOrderFilter) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Status != nil {
 		m.Status = w.Status
 	}
@@ -344,14 +338,12 @@ func (w *wirePutMatrixBodyItemItem) UnmarshalJSON(b []byte) error {
 
 // decodePutMatrixBodyItemItem fills m from w, reporting what is invalid into errs.
 func decodePutMatrixBodyItemItem(w *wirePutMatrixBodyItemItem, p string, errs *httpapi.Errors, m *PutMatrixBodyItemItem) {
-	for _, k := range w.nulls {
-		errs.Add(httpapi.Join(p, k), "must not be null")
-	}
+	errs.NotNull(p, w.nulls)
 	if w.Meta != nil {
 		m.Meta = w.Meta
 	}
 	if w.X == nil {
-		errs.Add(httpapi.Join(p, "x"), "is required")
+		errs.Missing(p, "x")
 	} else {
 		m.X = (*w.X)
 	}
