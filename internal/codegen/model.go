@@ -560,7 +560,8 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, unit, ptr)
 		b.extra(t, s, unit, ptr)
-		t.MinProps, t.MaxProps = nonZero(s.MinProps), s.MaxProps
+		t.Members = Checks{MinProps: nonZero(s.MinProps), MaxProps: s.MaxProps}
+		b.rule(&t.Members)
 	case len(s.Enum) > 0 && (typ == "string" || typ == "integer" || typ == "number") && !multi:
 		t.Kind = TEnum
 		t.EnumBase = map[string]string{"string": "string", "integer": "int64", "number": "float64"}[typ]
@@ -570,7 +571,8 @@ func (b *builder) fill(t *Type, s *openapi3.Schema) {
 		props, req := flatten(s, 0)
 		b.fields(t, props, req, unit, ptr)
 		b.extra(t, s, unit, ptr)
-		t.MinProps, t.MaxProps = nonZero(s.MinProps), s.MaxProps
+		t.Members = Checks{MinProps: nonZero(s.MinProps), MaxProps: s.MaxProps}
+		b.rule(&t.Members)
 	default:
 		t.Kind = TAlias
 		t.Alias = b.inline(s, t.Name, unit, ptr)

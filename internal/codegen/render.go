@@ -48,10 +48,8 @@ func loadTemplates() (*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	"conv":   func(r *Ref, dst, src, p, e string) cv { return cv{R: r, Dst: dst, Src: src, P: p, E: e} },
-	"litInt": LitInt,
-	"count":  Count,
-	"num":    Num,
+	"conv": func(r *Ref, dst, src, p, e string) cv { return cv{R: r, Dst: dst, Src: src, P: p, E: e} },
+	"num":  Num,
 	"enumReason": func(t *Type) string {
 		vals := make([]string, len(t.Values))
 		for i, v := range t.Values {

@@ -106,10 +106,10 @@ type Type struct {
 	Extra         *Ref        // TStruct: the type of additionalProperties kept beside the properties
 	ExtraField    string      // TStruct: the Go field holding them
 	Closed        bool        // TStruct: additionalProperties: false, other keys are errors
-	// MinProps and MaxProps bound a TStruct's number of members, declared
-	// or not (minProperties, maxProperties).
-	MinProps, MaxProps *uint64
-	schemaKey          string // the schema it came from, for de-duplication
+	// Members bound a TStruct's number of members, declared or not
+	// (minProperties, maxProperties): their Rule is "" when none applies.
+	Members   Checks
+	schemaKey string // the schema it came from, for de-duplication
 }
 
 // EnumValue is one constant of an enum.
@@ -278,19 +278,7 @@ func (r *Ref) Lit(f float64) string {
 // LitInt formats a count.
 func LitInt(u *uint64) string { return strconv.FormatUint(*u, 10) }
 
-// Count says how many of a thing a bound allows: "1 character",
-// "3 characters", "2 properties".
-func Count(u *uint64, thing string) string {
-	if *u == 1 {
-		return "1 " + thing
-	}
-	if strings.HasSuffix(thing, "y") {
-		thing = strings.TrimSuffix(thing, "y") + "ie"
-	}
-	return LitInt(u) + " " + thing + "s"
-}
-
-// Num formats a bound for messages.
+// Num formats a bound as the Go constant of a Rule.
 func Num(f *float64) string {
 	// Whole numbers print whole (1000000, not 1e+06) while they are exact.
 	if *f == math.Trunc(*f) && math.Abs(*f) < 1<<53 {

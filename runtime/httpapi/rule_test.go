@@ -70,6 +70,28 @@ func TestRule(t *testing.T) {
 	}
 }
 
+// TestBounds: the bounds in messages read as the spec wrote them, and
+// counts agree with their number.
+func TestBounds(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{formatNumber(0), "0"},
+		{formatNumber(1000000), "1000000"},
+		{formatNumber(-4503599627370496), "-4503599627370496"},
+		{formatNumber(2.5), "2.5"},
+		{formatNumber(1e300), "1e+300"},
+		{formatNumber(0.0001), "0.0001"},
+		{count(1, "character"), "1 character"},
+		{count(64, "character"), "64 characters"},
+		{count(1, "property"), "1 property"},
+		{count(2, "property"), "2 properties"},
+		{count(0, "item"), "0 items"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
 // Checking a value costs no allocation, and reporting a failure of a Rule
 // made by NewRule costs none but the error list's.
 func TestRuleAllocs(t *testing.T) {

@@ -341,8 +341,8 @@ func (w *wirePassengerPatch) UnmarshalJSON(b []byte) error {
 // decodePassengerPatch fills m from w, reporting what is invalid into errs.
 func decodePassengerPatch(w *wirePassengerPatch, p string, errs *httpapi.Errors, m *PassengerPatch) {
 	errs.NotNull(p, w.nulls)
-	if w.members < 1 {
-		errs.Add(p, "must have at least 1 property")
+	if broken := rule11.CheckLen(w.members); broken != 0 {
+		errs.AddBroken(p, rule11, broken)
 	}
 	if w.Email != nil {
 		m.Email = new(Email)

@@ -183,8 +183,8 @@ func (h *handler) handleCreateTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
@@ -269,8 +269,8 @@ func (h *handler) handleDeletePassenger(w http.ResponseWriter, r *http.Request) 
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
@@ -335,8 +335,8 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
@@ -344,8 +344,8 @@ func (h *handler) handleDeleteTrip(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "tripId")); !ok {
 		perrs.Add("tripId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "tripId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("tripId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("tripId", rule14, broken)
 		}
 		req.TripID = v
 	}
@@ -399,8 +399,8 @@ func (h *handler) handleGetItem(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "id")); !ok {
 		perrs.Add("id", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "id", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("id", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("id", rule14, broken)
 		}
 		req.ID = v
 	}
@@ -465,8 +465,8 @@ func (h *handler) handleGetPassenger(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
@@ -518,8 +518,8 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("limit", rule11, broken)
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule12, broken)
 			}
 			req.Limit = v
 		}
@@ -527,8 +527,8 @@ func (h *handler) handleListItems(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("offset", rule12, broken)
+			if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule13, broken)
 			}
 			req.Offset = v
 		}
@@ -593,8 +593,8 @@ func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("limit", rule11, broken)
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule12, broken)
 			}
 			req.Limit = v
 		}
@@ -602,16 +602,16 @@ func (h *handler) handleListPassengers(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("offset", rule12, broken)
+			if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule13, broken)
 			}
 			req.Offset = v
 		}
 	}
 	perrs.In = "query"
 	if v, ok := httpapi.First(query["name"]); ok {
-		if broken := rule14.CheckString(v); broken != 0 {
-			perrs.AddBroken("name", rule14, broken)
+		if broken := rule15.CheckString(v); broken != 0 {
+			perrs.AddBroken("name", rule15, broken)
 		}
 		req.Name = &v
 	}
@@ -692,16 +692,16 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["limit"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "limit", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule11.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("limit", rule11, broken)
+			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("limit", rule12, broken)
 			}
 			req.Limit = v
 		}
@@ -709,8 +709,8 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 	perrs.In = "query"
 	if s, ok := httpapi.First(query["offset"]); ok {
 		if v, ok := httpapi.ParseParam(perrs, "offset", s, httpapi.ParseInt64, "int64"); ok {
-			if broken := rule12.CheckNumber(float64(v)); broken != 0 {
-				perrs.AddBroken("offset", rule12, broken)
+			if broken := rule13.CheckNumber(float64(v)); broken != 0 {
+				perrs.AddBroken("offset", rule13, broken)
 			}
 			req.Offset = v
 		}
@@ -885,8 +885,8 @@ func (h *handler) handleUpdatePassenger(w http.ResponseWriter, r *http.Request) 
 	if s, ok := httpapi.NonEmpty(httpapi.PathValue(r, "passengerId")); !ok {
 		perrs.Add("passengerId", "is required")
 	} else if v, ok := httpapi.ParseParam(perrs, "passengerId", s, httpapi.ParseInt64, "int64"); ok {
-		if broken := rule13.CheckNumber(float64(v)); broken != 0 {
-			perrs.AddBroken("passengerId", rule13, broken)
+		if broken := rule14.CheckNumber(float64(v)); broken != 0 {
+			perrs.AddBroken("passengerId", rule14, broken)
 		}
 		req.PassengerID = v
 	}
