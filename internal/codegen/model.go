@@ -803,14 +803,18 @@ func (b *builder) checks(r *Ref, s *openapi3.Schema) {
 }
 
 // pattern names a package-level regexp; equal sources share one.
-func (b *builder) pattern(src string) string {
-	for name, s := range b.patterns {
-		if s == src {
+func (b *builder) pattern(src string) string { return intern(b.patterns, "pattern", src) }
+
+// intern names the package-level variable of vars (name → value) holding
+// value, adding one named prefix1, prefix2... when none does.
+func intern(vars map[string]string, prefix, value string) string {
+	for name, v := range vars {
+		if v == value {
 			return name
 		}
 	}
-	name := "pattern" + strconv.Itoa(len(b.patterns)+1)
-	b.patterns[name] = src
+	name := prefix + strconv.Itoa(len(vars)+1)
+	vars[name] = value
 	return name
 }
 
@@ -818,17 +822,9 @@ func (b *builder) pattern(src string) string {
 // check a Rule holds (all but Unique); equal rules share one.
 func (b *builder) rule(c *Checks) {
 	lit := ruleLiteral(c)
-	if lit == "" {
-		return
+	if lit != "" {
+		c.Rule = intern(b.rules, "rule", lit)
 	}
-	for name, l := range b.rules {
-		if l == lit {
-			c.Rule = name
-			return
-		}
-	}
-	c.Rule = "rule" + strconv.Itoa(len(b.rules)+1)
-	b.rules[c.Rule] = lit
 }
 
 // ruleLiteral is the Go expression of the *httpapi.Rule holding c's
