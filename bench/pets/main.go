@@ -28,7 +28,7 @@ type service struct {
 
 func (s *service) CreatePet(_ context.Context, r pets.CreatePetRequest) (pets.CreatePetResponse, error) {
 	p := r.Body
-	return pets.CreatePet201JSONResponse{Body: pets.Pet{ID: s.next.Add(1), Name: p.Name, Tag: p.Tag, Age: p.Age, PhotoURLs: p.PhotoURLs}}, nil
+	return &pets.CreatePet201JSONResponse{Body: pets.Pet{ID: s.next.Add(1), Name: p.Name, Tag: p.Tag, Age: p.Age, PhotoURLs: p.PhotoURLs}}, nil
 }
 
 func main() {

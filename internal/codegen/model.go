@@ -488,7 +488,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 // reservedNames are the generated package's own exported names.
 var reservedNames = []string{"API", "Options", "Credentials", "Date", "ErrNotImplemented",
 	"StatusError", "NewHandler", "SpecJSON", "SpecYAML", "BasePath", "Handler", "Operations", "RawResponse",
-	"ErrForbidden"}
+	"Raw", "ErrForbidden"}
 
 func basePath(doc *openapi3.T) string {
 	if len(doc.Servers) == 0 || doc.Servers[0] == nil {

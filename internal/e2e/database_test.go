@@ -188,7 +188,7 @@ func databaseSolution(t *testing.T, image string) string {
 	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return nil, err
 	}
-	return PKG.Ping200JSONResponse{Body: fmt.Sprintf("store→db: %d", one)}, nil`,
+	return &PKG.Ping200JSONResponse{Body: fmt.Sprintf("store→db: %d", one)}, nil`,
 		`"fmt"`, `"github.com/harness-sh/harness/runtime"`, `"github.com/jackc/pgx/v5"`)
 	// Settled now: go.mod and go.sum are inputs of the image's tag, which
 	// harness build and harness-deployment --pin must compute alike.

@@ -173,11 +173,11 @@ func runningSolution(t *testing.T) string {
 	if err != nil {
 		return nil, err
 	}
-	pong, ok := resp.(apiapi.Ping200JSONResponse)
+	pong, ok := resp.(*apiapi.Ping200JSONResponse)
 	if !ok {
 		return nil, fmt.Errorf("api answered %T", resp)
 	}
-	return PKG.Ping200JSONResponse{Body: "front→api: " + pong.Body}, nil`,
+	return &PKG.Ping200JSONResponse{Body: "front→api: " + pong.Body}, nil`,
 		`"fmt"`, `"github.com/harness-sh/harness/runtime"`,
 		`apiapi "`+module+`/applications/api/backend/api"`, `apiclient "`+module+`/applications/api/backend/api/client"`)
 	editPing(t, root, runVault, `	cfg, err := runtime.Default()
@@ -192,7 +192,7 @@ func runningSolution(t *testing.T) string {
 	if err != nil {
 		return nil, err
 	}
-	return PKG.Ping200JSONResponse{Body: secret}, nil`, `"github.com/harness-sh/harness/runtime"`)
+	return &PKG.Ping200JSONResponse{Body: secret}, nil`, `"github.com/harness-sh/harness/runtime"`)
 	editValues(t, root, runVault, func(v map[string]any) {
 		harness(t, v)["secrets"] = map[string]any{"static-key": runSecret}
 	})
@@ -209,7 +209,7 @@ func editPing(t *testing.T, root, app, body string, imports ...string) {
 		t.Fatal(err)
 	}
 	src := string(data)
-	old := "\treturn " + app + ".Ping200JSONResponse{Body: \"pong\"}, nil"
+	old := "\treturn &" + app + ".Ping200JSONResponse{Body: \"pong\"}, nil"
 	if !strings.Contains(src, old) {
 		t.Fatalf("%s: the scaffolded Ping changed; update the test", path)
 	}

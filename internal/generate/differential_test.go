@@ -891,7 +891,7 @@ func TestDifferential(t *testing.T) {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	handlers := map[string]http.Handler{ {{range .}}
-		"{{.App}}": {{.Pkg}}.NewHandler({{.Pkg}}.Unimplemented{{.Ident}}{}, {{.Pkg}}.Options{Logger: quiet, Authenticate: func(ctx context.Context, _ {{.Pkg}}.Credentials) (context.Context, error) { return ctx, nil }}),{{end}}
+		"{{.App}}": {{.Pkg}}.NewHandler(&{{.Pkg}}.Unimplemented{{.Ident}}{}, {{.Pkg}}.Options{Logger: quiet, Authenticate: func(ctx context.Context, _ {{.Pkg}}.Credentials) (context.Context, error) { return ctx, nil }}),{{end}}
 	}
 	status := map[string]int{}
 	for _, c := range cases {

@@ -126,7 +126,7 @@ func (g *Generate) Run(ctx context.Context) (*Result, error) {
 	}
 	for _, p := range plans {
 		if p.replaced && g.Servers {
-			if msg := userCodeBreaks(ctx, root, p.appDir); msg != "" {
+			if msg := userCodeBreaks(ctx, root, p.appDir, names.GoPackage(filepath.Base(p.appDir))); msg != "" {
 				res.Broken = append(res.Broken, msg)
 			}
 		}

@@ -57,7 +57,7 @@ type zero{{.Ident}} struct{ {{.Pkg}}.Unimplemented{{.Ident}} }
 func (zero{{$a.Ident}}) {{.Name}}(context.Context, {{$a.Pkg}}.{{.Request}}) ({{$a.Pkg}}.{{.Response}}, error) {
 	switch answer { {{range .Answers}}
 	case {{printf "%q" .}}:
-		return {{$a.Pkg}}.{{.}}{}, nil{{end}}
+		return &{{$a.Pkg}}.{{.}}{}, nil{{end}}
 	}
 	return nil, {{$a.Pkg}}.ErrNotImplemented
 }
@@ -92,7 +92,7 @@ func TestZeroAnswers(t *testing.T) {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	handlers := map[string]http.Handler{ {{range .}}
-		"{{.App}}": {{.Pkg}}.NewHandler(zero{{.Ident}}{}, {{.Pkg}}.Options{Logger: quiet, Authenticate: func(ctx context.Context, _ {{.Pkg}}.Credentials) (context.Context, error) { return ctx, nil }}),{{end}}
+		"{{.App}}": {{.Pkg}}.NewHandler(&zero{{.Ident}}{}, {{.Pkg}}.Options{Logger: quiet, Authenticate: func(ctx context.Context, _ {{.Pkg}}.Credentials) (context.Context, error) { return ctx, nil }}),{{end}}
 	}
 	results := map[string]result{}
 	for _, c := range cases {

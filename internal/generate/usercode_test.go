@@ -47,3 +47,41 @@ func TestUserCodeBreaks(t *testing.T) {
 		t.Errorf("broken: %q", res.Broken)
 	}
 }
+
+// TestUserCodeBreaksValueResponses: a service written when responses were
+// returned as values gets, on regeneration, the one-line fix rather than
+// the advice to scaffold a new service.
+func TestUserCodeBreaksValueResponses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds with the go command")
+	}
+	root := t.TempDir()
+	if _, err := (&scaffold.Application{Root: root, Name: "shop", Templates: []string{"go-server"}, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	edit := func(rel, old, new string) {
+		t.Helper()
+		p := filepath.Join(root, "applications", "shop", filepath.FromSlash(rel))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("%s has no %q; update the test", rel, old)
+		}
+		if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(data), old, new)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("backend/service/service.go", "return &shop.", "return shop.")
+	// Any change of the spec regenerates, and then the user's code is built.
+	edit("api/openapi.yaml", "operationId: ping", "operationId: ping\n      description: answers pong")
+	res, err := (&generate.Generate{Root: root, Servers: true, Clients: true}).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Broken) != 1 || !strings.Contains(res.Broken[0], "has pointer receiver") ||
+		!strings.Contains(res.Broken[0], "return &shop.XResponse{...}") || strings.Contains(res.Broken[0], "run harness-generate again") {
+		t.Errorf("broken: %q", res.Broken)
+	}
+}

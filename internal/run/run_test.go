@@ -79,7 +79,7 @@ const callFirst = `cfg, err := runtime.Default()
 	if d, err := first.Database(); err == nil {
 		db = d.ConnectionString()
 	}
-	return second.Ping200JSONResponse{Body: "first says " + pong + " " + db}, nil`
+	return &second.Ping200JSONResponse{Body: "first says " + pong + " " + db}, nil`
 
 // migrateJob is a migration step as a chart holds it.
 const migrateJob = `apiVersion: batch/v1
@@ -188,7 +188,7 @@ func TestRun(t *testing.T) {
 
 	"github.com/harness-sh/harness/runtime"
 `)
-	edit(t, root, "applications/second/backend/service/service.go", `return second.Ping200JSONResponse{Body: "pong"}, nil`, callFirst)
+	edit(t, root, "applications/second/backend/service/service.go", `return &second.Ping200JSONResponse{Body: "pong"}, nil`, callFirst)
 
 	var out, errb syncBuffer
 	ready := make(chan []Service, 1)

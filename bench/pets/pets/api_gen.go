@@ -3,7 +3,7 @@
 // Package pets is the generated transport of the pets API (Pets (throughput benchmark) 1.0.0):
 // models, request decoding and validation, routing and response encoding.
 // Implement API (embed UnimplementedPets to stay compatible as the
-// spec grows) and serve NewHandler(yourAPI, Options{}). What does not
+// spec grows) and serve NewHandler(&yourAPI{}, Options{}). What does not
 // depend on the spec is in github.com/harness-sh/harness/runtime/httpapi.
 package pets
 
@@ -15,10 +15,10 @@ import (
 )
 
 // API is the pets service: one method per operation of the spec. A
-// method receives a decoded, validated request and returns one of the
-// operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError or an *httpapi.Problem its status, anything else 500). A panic
-// answers 500 and is logged; the server goes on serving.
+// method receives a decoded, validated request and returns a pointer to one
+// of the operation's response types, or an error (ErrNotImplemented answers
+// 501, a *StatusError or an *httpapi.Problem its status, anything else 500).
+// A panic answers 500 and is logged; the server goes on serving.
 type API interface {
 	// CreatePet serves POST /pets
 	CreatePet(ctx context.Context, req CreatePetRequest) (CreatePetResponse, error)
@@ -26,15 +26,17 @@ type API interface {
 
 // UnimplementedPets answers every operation with 501 Not Implemented.
 // Embed it in your implementation so that a new operation in the spec does
-// not break your build.
+// not break your build, and serve a pointer to your implementation: the
+// methods have pointer receivers, as the response types do, so that the
+// compiler need not generate a copy of each for values.
 type UnimplementedPets struct{}
 
 // CreatePet answers 501.
-func (UnimplementedPets) CreatePet(context.Context, CreatePetRequest) (CreatePetResponse, error) {
+func (*UnimplementedPets) CreatePet(context.Context, CreatePetRequest) (CreatePetResponse, error) {
 	return nil, ErrNotImplemented
 }
 
-var _ API = UnimplementedPets{}
+var _ API = (*UnimplementedPets)(nil)
 
 // RawResponse answers any operation by writing the answer itself, with the
 // http.ResponseWriter: server-sent events, downloads, redirects, anything
@@ -44,7 +46,14 @@ var _ API = UnimplementedPets{}
 //	return RawResponse(func(w http.ResponseWriter, r *http.Request) {
 //		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 //	}), nil
-type RawResponse func(w http.ResponseWriter, r *http.Request)
+func RawResponse(write func(w http.ResponseWriter, r *http.Request)) *Raw {
+	return &Raw{write: write}
+}
+
+// Raw is a response the operation writes itself: see RawResponse.
+type Raw struct {
+	write func(http.ResponseWriter, *http.Request)
+}
 
 // The runtime's types a service names, the same in every service.
 type (

@@ -13,12 +13,13 @@ type CreatePetRequest struct {
 	Body NewPet // application/json, required
 }
 
-// CreatePetResponse is one of the CreatePet{Status}Response types.
+// CreatePetResponse is a pointer to one of the CreatePet{Status}Response
+// types, or a RawResponse.
 type CreatePetResponse interface {
 	answerCreatePet() httpapi.Response
 }
 
-func (f RawResponse) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
 type CreatePet201JSONResponse struct {
@@ -26,7 +27,7 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
+func (v *CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
 	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -35,7 +36,7 @@ type CreatePet400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet400Response) answerCreatePet() httpapi.Response {
+func (v *CreatePet400Response) answerCreatePet() httpapi.Response {
 	return httpapi.Response{Status: 400, Header: v.Header}
 }
 

@@ -3,7 +3,7 @@
 // Package samples is the generated transport of the samples API (samples 0.2.0):
 // models, request decoding and validation, routing and response encoding.
 // Implement API (embed UnimplementedSamples to stay compatible as the
-// spec grows) and serve NewHandler(yourAPI, Options{}). What does not
+// spec grows) and serve NewHandler(&yourAPI{}, Options{}). What does not
 // depend on the spec is in github.com/harness-sh/harness/runtime/httpapi.
 package samples
 
@@ -15,10 +15,10 @@ import (
 )
 
 // API is the samples service: one method per operation of the spec. A
-// method receives a decoded, validated request and returns one of the
-// operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError or an *httpapi.Problem its status, anything else 500). A panic
-// answers 500 and is logged; the server goes on serving.
+// method receives a decoded, validated request and returns a pointer to one
+// of the operation's response types, or an error (ErrNotImplemented answers
+// 501, a *StatusError or an *httpapi.Problem its status, anything else 500).
+// A panic answers 500 and is logged; the server goes on serving.
 type API interface {
 	// CreateItem serves POST /items: Creates an item.
 	CreateItem(ctx context.Context, req CreateItemRequest) (CreateItemResponse, error)
@@ -50,75 +50,77 @@ type API interface {
 
 // UnimplementedSamples answers every operation with 501 Not Implemented.
 // Embed it in your implementation so that a new operation in the spec does
-// not break your build.
+// not break your build, and serve a pointer to your implementation: the
+// methods have pointer receivers, as the response types do, so that the
+// compiler need not generate a copy of each for values.
 type UnimplementedSamples struct{}
 
 // CreateItem answers 501.
-func (UnimplementedSamples) CreateItem(context.Context, CreateItemRequest) (CreateItemResponse, error) {
+func (*UnimplementedSamples) CreateItem(context.Context, CreateItemRequest) (CreateItemResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // CreatePassenger answers 501.
-func (UnimplementedSamples) CreatePassenger(context.Context, CreatePassengerRequest) (CreatePassengerResponse, error) {
+func (*UnimplementedSamples) CreatePassenger(context.Context, CreatePassengerRequest) (CreatePassengerResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // CreateTrip answers 501.
-func (UnimplementedSamples) CreateTrip(context.Context, CreateTripRequest) (CreateTripResponse, error) {
+func (*UnimplementedSamples) CreateTrip(context.Context, CreateTripRequest) (CreateTripResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // DeletePassenger answers 501.
-func (UnimplementedSamples) DeletePassenger(context.Context, DeletePassengerRequest) (DeletePassengerResponse, error) {
+func (*UnimplementedSamples) DeletePassenger(context.Context, DeletePassengerRequest) (DeletePassengerResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // DeleteTrip answers 501.
-func (UnimplementedSamples) DeleteTrip(context.Context, DeleteTripRequest) (DeleteTripResponse, error) {
+func (*UnimplementedSamples) DeleteTrip(context.Context, DeleteTripRequest) (DeleteTripResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // GetItem answers 501.
-func (UnimplementedSamples) GetItem(context.Context, GetItemRequest) (GetItemResponse, error) {
+func (*UnimplementedSamples) GetItem(context.Context, GetItemRequest) (GetItemResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // GetPassenger answers 501.
-func (UnimplementedSamples) GetPassenger(context.Context, GetPassengerRequest) (GetPassengerResponse, error) {
+func (*UnimplementedSamples) GetPassenger(context.Context, GetPassengerRequest) (GetPassengerResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // ListItems answers 501.
-func (UnimplementedSamples) ListItems(context.Context, ListItemsRequest) (ListItemsResponse, error) {
+func (*UnimplementedSamples) ListItems(context.Context, ListItemsRequest) (ListItemsResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // ListPassengers answers 501.
-func (UnimplementedSamples) ListPassengers(context.Context, ListPassengersRequest) (ListPassengersResponse, error) {
+func (*UnimplementedSamples) ListPassengers(context.Context, ListPassengersRequest) (ListPassengersResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // ListTrips answers 501.
-func (UnimplementedSamples) ListTrips(context.Context, ListTripsRequest) (ListTripsResponse, error) {
+func (*UnimplementedSamples) ListTrips(context.Context, ListTripsRequest) (ListTripsResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // Ping answers 501.
-func (UnimplementedSamples) Ping(context.Context, PingRequest) (PingResponse, error) {
+func (*UnimplementedSamples) Ping(context.Context, PingRequest) (PingResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // Sum answers 501.
-func (UnimplementedSamples) Sum(context.Context, SumRequest) (SumResponse, error) {
+func (*UnimplementedSamples) Sum(context.Context, SumRequest) (SumResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // UpdatePassenger answers 501.
-func (UnimplementedSamples) UpdatePassenger(context.Context, UpdatePassengerRequest) (UpdatePassengerResponse, error) {
+func (*UnimplementedSamples) UpdatePassenger(context.Context, UpdatePassengerRequest) (UpdatePassengerResponse, error) {
 	return nil, ErrNotImplemented
 }
 
-var _ API = UnimplementedSamples{}
+var _ API = (*UnimplementedSamples)(nil)
 
 // RawResponse answers any operation by writing the answer itself, with the
 // http.ResponseWriter: server-sent events, downloads, redirects, anything
@@ -128,7 +130,14 @@ var _ API = UnimplementedSamples{}
 //	return RawResponse(func(w http.ResponseWriter, r *http.Request) {
 //		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 //	}), nil
-type RawResponse func(w http.ResponseWriter, r *http.Request)
+func RawResponse(write func(w http.ResponseWriter, r *http.Request)) *Raw {
+	return &Raw{write: write}
+}
+
+// Raw is a response the operation writes itself: see RawResponse.
+type Raw struct {
+	write func(http.ResponseWriter, *http.Request)
+}
 
 // The runtime's types a service names, the same in every service.
 type (

@@ -13,12 +13,13 @@ type CreateItemRequest struct {
 	Body NewItem // application/json, required
 }
 
-// CreateItemResponse is one of the CreateItem{Status}Response types.
+// CreateItemResponse is a pointer to one of the CreateItem{Status}Response
+// types, or a RawResponse.
 type CreateItemResponse interface {
 	answerCreateItem() httpapi.Response
 }
 
-func (f RawResponse) answerCreateItem() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreateItem() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreateItem201JSONResponse answers 201 with application/json: The created item.
 type CreateItem201JSONResponse struct {
@@ -26,7 +27,7 @@ type CreateItem201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateItem201JSONResponse) answerCreateItem() httpapi.Response {
+func (v *CreateItem201JSONResponse) answerCreateItem() httpapi.Response {
 	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -35,7 +36,7 @@ type CreateItem400Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateItem400Response) answerCreateItem() httpapi.Response {
+func (v *CreateItem400Response) answerCreateItem() httpapi.Response {
 	return httpapi.Response{Status: 400, Header: v.Header}
 }
 
@@ -65,12 +66,13 @@ type CreatePassengerRequest struct {
 	Body NewPassenger // application/json, required
 }
 
-// CreatePassengerResponse is one of the CreatePassenger{Status}Response types.
+// CreatePassengerResponse is a pointer to one of the CreatePassenger{Status}Response
+// types, or a RawResponse.
 type CreatePassengerResponse interface {
 	answerCreatePassenger() httpapi.Response
 }
 
-func (f RawResponse) answerCreatePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreatePassenger() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreatePassenger201JSONResponse answers 201 with application/json: The passenger, as stored.
 type CreatePassenger201JSONResponse struct {
@@ -78,7 +80,7 @@ type CreatePassenger201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePassenger201JSONResponse) answerCreatePassenger() httpapi.Response {
+func (v *CreatePassenger201JSONResponse) answerCreatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -88,7 +90,7 @@ type CreatePassenger400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePassenger400JSONResponse) answerCreatePassenger() httpapi.Response {
+func (v *CreatePassenger400JSONResponse) answerCreatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -98,7 +100,7 @@ type CreatePassenger409JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePassenger409JSONResponse) answerCreatePassenger() httpapi.Response {
+func (v *CreatePassenger409JSONResponse) answerCreatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -129,12 +131,13 @@ type CreateTripRequest struct {
 	Body        NewTrip // application/json, required
 }
 
-// CreateTripResponse is one of the CreateTrip{Status}Response types.
+// CreateTripResponse is a pointer to one of the CreateTrip{Status}Response
+// types, or a RawResponse.
 type CreateTripResponse interface {
 	answerCreateTrip() httpapi.Response
 }
 
-func (f RawResponse) answerCreateTrip() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreateTrip() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreateTrip201JSONResponse answers 201 with application/json: The trip, as stored.
 type CreateTrip201JSONResponse struct {
@@ -142,7 +145,7 @@ type CreateTrip201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateTrip201JSONResponse) answerCreateTrip() httpapi.Response {
+func (v *CreateTrip201JSONResponse) answerCreateTrip() httpapi.Response {
 	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -152,7 +155,7 @@ type CreateTrip400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateTrip400JSONResponse) answerCreateTrip() httpapi.Response {
+func (v *CreateTrip400JSONResponse) answerCreateTrip() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -162,7 +165,7 @@ type CreateTrip404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateTrip404JSONResponse) answerCreateTrip() httpapi.Response {
+func (v *CreateTrip404JSONResponse) answerCreateTrip() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -172,7 +175,7 @@ type CreateTrip409JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateTrip409JSONResponse) answerCreateTrip() httpapi.Response {
+func (v *CreateTrip409JSONResponse) answerCreateTrip() httpapi.Response {
 	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -216,19 +219,20 @@ type DeletePassengerRequest struct {
 	PassengerID int64 // path "passengerId", required
 }
 
-// DeletePassengerResponse is one of the DeletePassenger{Status}Response types.
+// DeletePassengerResponse is a pointer to one of the DeletePassenger{Status}Response
+// types, or a RawResponse.
 type DeletePassengerResponse interface {
 	answerDeletePassenger() httpapi.Response
 }
 
-func (f RawResponse) answerDeletePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerDeletePassenger() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // DeletePassenger204Response answers 204: Deleted.
 type DeletePassenger204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePassenger204Response) answerDeletePassenger() httpapi.Response {
+func (v *DeletePassenger204Response) answerDeletePassenger() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
@@ -238,7 +242,7 @@ type DeletePassenger400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePassenger400JSONResponse) answerDeletePassenger() httpapi.Response {
+func (v *DeletePassenger400JSONResponse) answerDeletePassenger() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -248,7 +252,7 @@ type DeletePassenger404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePassenger404JSONResponse) answerDeletePassenger() httpapi.Response {
+func (v *DeletePassenger404JSONResponse) answerDeletePassenger() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -258,7 +262,7 @@ type DeletePassenger409JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePassenger409JSONResponse) answerDeletePassenger() httpapi.Response {
+func (v *DeletePassenger409JSONResponse) answerDeletePassenger() httpapi.Response {
 	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -292,19 +296,20 @@ type DeleteTripRequest struct {
 	TripID      int64 // path "tripId", required
 }
 
-// DeleteTripResponse is one of the DeleteTrip{Status}Response types.
+// DeleteTripResponse is a pointer to one of the DeleteTrip{Status}Response
+// types, or a RawResponse.
 type DeleteTripResponse interface {
 	answerDeleteTrip() httpapi.Response
 }
 
-func (f RawResponse) answerDeleteTrip() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerDeleteTrip() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // DeleteTrip204Response answers 204: Cancelled.
 type DeleteTrip204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeleteTrip204Response) answerDeleteTrip() httpapi.Response {
+func (v *DeleteTrip204Response) answerDeleteTrip() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
@@ -314,7 +319,7 @@ type DeleteTrip400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeleteTrip400JSONResponse) answerDeleteTrip() httpapi.Response {
+func (v *DeleteTrip400JSONResponse) answerDeleteTrip() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -324,7 +329,7 @@ type DeleteTrip404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeleteTrip404JSONResponse) answerDeleteTrip() httpapi.Response {
+func (v *DeleteTrip404JSONResponse) answerDeleteTrip() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -366,12 +371,13 @@ type GetItemRequest struct {
 	ID int64 // path "id", required
 }
 
-// GetItemResponse is one of the GetItem{Status}Response types.
+// GetItemResponse is a pointer to one of the GetItem{Status}Response
+// types, or a RawResponse.
 type GetItemResponse interface {
 	answerGetItem() httpapi.Response
 }
 
-func (f RawResponse) answerGetItem() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetItem() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetItem200JSONResponse answers 200 with application/json: The item.
 type GetItem200JSONResponse struct {
@@ -379,7 +385,7 @@ type GetItem200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetItem200JSONResponse) answerGetItem() httpapi.Response {
+func (v *GetItem200JSONResponse) answerGetItem() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -388,7 +394,7 @@ type GetItem404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetItem404Response) answerGetItem() httpapi.Response {
+func (v *GetItem404Response) answerGetItem() httpapi.Response {
 	return httpapi.Response{Status: 404, Header: v.Header}
 }
 
@@ -421,12 +427,13 @@ type GetPassengerRequest struct {
 	PassengerID int64 // path "passengerId", required
 }
 
-// GetPassengerResponse is one of the GetPassenger{Status}Response types.
+// GetPassengerResponse is a pointer to one of the GetPassenger{Status}Response
+// types, or a RawResponse.
 type GetPassengerResponse interface {
 	answerGetPassenger() httpapi.Response
 }
 
-func (f RawResponse) answerGetPassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetPassenger() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetPassenger200JSONResponse answers 200 with application/json: The passenger.
 type GetPassenger200JSONResponse struct {
@@ -434,7 +441,7 @@ type GetPassenger200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPassenger200JSONResponse) answerGetPassenger() httpapi.Response {
+func (v *GetPassenger200JSONResponse) answerGetPassenger() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -444,7 +451,7 @@ type GetPassenger400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPassenger400JSONResponse) answerGetPassenger() httpapi.Response {
+func (v *GetPassenger400JSONResponse) answerGetPassenger() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -454,7 +461,7 @@ type GetPassenger404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPassenger404JSONResponse) answerGetPassenger() httpapi.Response {
+func (v *GetPassenger404JSONResponse) answerGetPassenger() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -494,12 +501,13 @@ func NewListItemsRequest() ListItemsRequest {
 	return ListItemsRequest{Limit: 20, Offset: 0}
 }
 
-// ListItemsResponse is one of the ListItems{Status}Response types.
+// ListItemsResponse is a pointer to one of the ListItems{Status}Response
+// types, or a RawResponse.
 type ListItemsResponse interface {
 	answerListItems() httpapi.Response
 }
 
-func (f RawResponse) answerListItems() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerListItems() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // ListItems200JSONResponse answers 200 with application/json: A page of items.
 type ListItems200JSONResponse struct {
@@ -507,7 +515,7 @@ type ListItems200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListItems200JSONResponse) answerListItems() httpapi.Response {
+func (v *ListItems200JSONResponse) answerListItems() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -559,12 +567,13 @@ func NewListPassengersRequest() ListPassengersRequest {
 	return ListPassengersRequest{Limit: 20, Offset: 0}
 }
 
-// ListPassengersResponse is one of the ListPassengers{Status}Response types.
+// ListPassengersResponse is a pointer to one of the ListPassengers{Status}Response
+// types, or a RawResponse.
 type ListPassengersResponse interface {
 	answerListPassengers() httpapi.Response
 }
 
-func (f RawResponse) answerListPassengers() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerListPassengers() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // ListPassengers200JSONResponse answers 200 with application/json: A page of passengers, and how many match in all.
 type ListPassengers200JSONResponse struct {
@@ -572,7 +581,7 @@ type ListPassengers200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListPassengers200JSONResponse) answerListPassengers() httpapi.Response {
+func (v *ListPassengers200JSONResponse) answerListPassengers() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -582,7 +591,7 @@ type ListPassengers400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListPassengers400JSONResponse) answerListPassengers() httpapi.Response {
+func (v *ListPassengers400JSONResponse) answerListPassengers() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -647,12 +656,13 @@ func NewListTripsRequest() ListTripsRequest {
 	return ListTripsRequest{Limit: 20, Offset: 0}
 }
 
-// ListTripsResponse is one of the ListTrips{Status}Response types.
+// ListTripsResponse is a pointer to one of the ListTrips{Status}Response
+// types, or a RawResponse.
 type ListTripsResponse interface {
 	answerListTrips() httpapi.Response
 }
 
-func (f RawResponse) answerListTrips() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerListTrips() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // ListTrips200JSONResponse answers 200 with application/json: A page of the passenger's trips, and how many there are in all.
 type ListTrips200JSONResponse struct {
@@ -660,7 +670,7 @@ type ListTrips200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListTrips200JSONResponse) answerListTrips() httpapi.Response {
+func (v *ListTrips200JSONResponse) answerListTrips() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -670,7 +680,7 @@ type ListTrips400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListTrips400JSONResponse) answerListTrips() httpapi.Response {
+func (v *ListTrips400JSONResponse) answerListTrips() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -680,7 +690,7 @@ type ListTrips404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListTrips404JSONResponse) answerListTrips() httpapi.Response {
+func (v *ListTrips404JSONResponse) answerListTrips() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -731,12 +741,13 @@ func (h *handler) handleListTrips(w http.ResponseWriter, r *http.Request) {
 type PingRequest struct {
 }
 
-// PingResponse is one of the Ping{Status}Response types.
+// PingResponse is a pointer to one of the Ping{Status}Response
+// types, or a RawResponse.
 type PingResponse interface {
 	answerPing() httpapi.Response
 }
 
-func (f RawResponse) answerPing() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerPing() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // Ping200JSONResponse answers 200 with application/json: The service is reachable.
 type Ping200JSONResponse struct {
@@ -744,7 +755,7 @@ type Ping200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Ping200JSONResponse) answerPing() httpapi.Response {
+func (v *Ping200JSONResponse) answerPing() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -764,12 +775,13 @@ type SumRequest struct {
 	B Operand // query "b", required
 }
 
-// SumResponse is one of the Sum{Status}Response types.
+// SumResponse is a pointer to one of the Sum{Status}Response
+// types, or a RawResponse.
 type SumResponse interface {
 	answerSum() httpapi.Response
 }
 
-func (f RawResponse) answerSum() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerSum() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // Sum200JSONResponse answers 200 with application/json: a + b.
 type Sum200JSONResponse struct {
@@ -777,7 +789,7 @@ type Sum200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Sum200JSONResponse) answerSum() httpapi.Response {
+func (v *Sum200JSONResponse) answerSum() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -787,7 +799,7 @@ type Sum400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v Sum400JSONResponse) answerSum() httpapi.Response {
+func (v *Sum400JSONResponse) answerSum() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -831,12 +843,13 @@ type UpdatePassengerRequest struct {
 	Body        PassengerPatch // application/json, required
 }
 
-// UpdatePassengerResponse is one of the UpdatePassenger{Status}Response types.
+// UpdatePassengerResponse is a pointer to one of the UpdatePassenger{Status}Response
+// types, or a RawResponse.
 type UpdatePassengerResponse interface {
 	answerUpdatePassenger() httpapi.Response
 }
 
-func (f RawResponse) answerUpdatePassenger() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerUpdatePassenger() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // UpdatePassenger200JSONResponse answers 200 with application/json: The passenger, as updated.
 type UpdatePassenger200JSONResponse struct {
@@ -844,7 +857,7 @@ type UpdatePassenger200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePassenger200JSONResponse) answerUpdatePassenger() httpapi.Response {
+func (v *UpdatePassenger200JSONResponse) answerUpdatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -854,7 +867,7 @@ type UpdatePassenger400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePassenger400JSONResponse) answerUpdatePassenger() httpapi.Response {
+func (v *UpdatePassenger400JSONResponse) answerUpdatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -864,7 +877,7 @@ type UpdatePassenger404JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePassenger404JSONResponse) answerUpdatePassenger() httpapi.Response {
+func (v *UpdatePassenger404JSONResponse) answerUpdatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 404, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -874,7 +887,7 @@ type UpdatePassenger409JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePassenger409JSONResponse) answerUpdatePassenger() httpapi.Response {
+func (v *UpdatePassenger409JSONResponse) answerUpdatePassenger() httpapi.Response {
 	return httpapi.Response{Status: 409, ContentType: "application/problem+json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 

@@ -50,12 +50,12 @@ func TestParallelCreates(t *testing.T) {
 		res, err := e.api.CreatePassenger(ctx, samples.CreatePassengerRequest{Body: samples.NewPassenger{
 			Name: fmt.Sprintf("P%d", i), Email: email, Nationality: "GB"}})
 		switch r := res.(type) {
-		case samples.CreatePassenger201JSONResponse:
+		case *samples.CreatePassenger201JSONResponse:
 			statuses[i] = "201"
 			if i < n {
 				ids[i] = r.Body.ID
 			}
-		case samples.CreatePassenger409JSONResponse:
+		case *samples.CreatePassenger409JSONResponse:
 			statuses[i] = "409"
 		default:
 			statuses[i] = fmt.Sprintf("%#v %v", res, err)
@@ -113,7 +113,7 @@ func TestParallelUpdates(t *testing.T) {
 			phone := fmt.Sprintf("+4410000000%02d", i)
 			res, err := e.api.UpdatePassenger(ctx, samples.UpdatePassengerRequest{PassengerID: ada.ID,
 				Body: samples.PassengerPatch{Phone: httpapi.NewNullable(phone)}})
-			if r, ok := res.(samples.UpdatePassenger200JSONResponse); ok && *r.Body.Phone == phone {
+			if r, ok := res.(*samples.UpdatePassenger200JSONResponse); ok && *r.Body.Phone == phone {
 				mu.Lock()
 				defer mu.Unlock()
 				versions[i] = r.Body.Version
@@ -153,7 +153,7 @@ func TestParallelUpdates(t *testing.T) {
 		parallel(len(patches), func(w int) {
 			for k := range rounds {
 				res, err := e.api.UpdatePassenger(ctx, samples.UpdatePassengerRequest{PassengerID: ada.ID, Body: patches[w](k)})
-				if !is[samples.UpdatePassenger200JSONResponse](res) {
+				if !is[*samples.UpdatePassenger200JSONResponse](res) {
 					t.Errorf("writer %d, round %d: %#v %v", w, k, res, err)
 				}
 			}

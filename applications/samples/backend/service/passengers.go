@@ -41,25 +41,25 @@ func (s *Service) CreatePassenger(ctx context.Context, req samples.CreatePasseng
 	var c *conflictError
 	switch {
 	case errors.As(err, &c):
-		return samples.CreatePassenger409JSONResponse{Body: conflict(c)}, nil
+		return &samples.CreatePassenger409JSONResponse{Body: conflict(c)}, nil
 	case err != nil:
 		return nil, err
 	}
 	h := http.Header{}
 	h.Set("Location", samples.BasePath+"/passengers/"+strconv.FormatInt(p.ID, 10))
-	return samples.CreatePassenger201JSONResponse{Body: p, Header: h}, nil
+	return &samples.CreatePassenger201JSONResponse{Body: p, Header: h}, nil
 }
 
 // GetPassenger returns one passenger, or 404.
 func (s *Service) GetPassenger(ctx context.Context, req samples.GetPassengerRequest) (samples.GetPassengerResponse, error) {
 	p, err := s.store.passenger(ctx, req.PassengerID)
 	if errors.Is(err, errNotFound) {
-		return samples.GetPassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
+		return &samples.GetPassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return samples.GetPassenger200JSONResponse{Body: p}, nil
+	return &samples.GetPassenger200JSONResponse{Body: p}, nil
 }
 
 // ListPassengers returns a page of the passengers that match the filters,
@@ -69,7 +69,7 @@ func (s *Service) ListPassengers(ctx context.Context, req samples.ListPassengers
 	if err != nil {
 		return nil, err
 	}
-	return samples.ListPassengers200JSONResponse{Body: page}, nil
+	return &samples.ListPassengers200JSONResponse{Body: page}, nil
 }
 
 // UpdatePassenger changes the properties the patch holds, and only those.
@@ -80,19 +80,19 @@ func (s *Service) UpdatePassenger(ctx context.Context, req samples.UpdatePasseng
 	if b := req.Body; b.Name == nil && b.Email == nil && b.Nationality == nil && !b.Phone.IsSet() {
 		p := problem(http.StatusBadRequest, "nothing to change")
 		p.Errors = []samples.FieldError{{In: samples.FieldErrorInBody, Detail: "must have at least one of name, email, nationality and phone"}}
-		return samples.UpdatePassenger400JSONResponse{Body: p}, nil
+		return &samples.UpdatePassenger400JSONResponse{Body: p}, nil
 	}
 	p, err := s.store.updatePassenger(ctx, req.PassengerID, req.Body)
 	var c *conflictError
 	switch {
 	case errors.Is(err, errNotFound):
-		return samples.UpdatePassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
+		return &samples.UpdatePassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
 	case errors.As(err, &c):
-		return samples.UpdatePassenger409JSONResponse{Body: conflict(c)}, nil
+		return &samples.UpdatePassenger409JSONResponse{Body: conflict(c)}, nil
 	case err != nil:
 		return nil, err
 	}
-	return samples.UpdatePassenger200JSONResponse{Body: p}, nil
+	return &samples.UpdatePassenger200JSONResponse{Body: p}, nil
 }
 
 // DeletePassenger deletes a passenger: 409 while they have trips.
@@ -101,11 +101,11 @@ func (s *Service) DeletePassenger(ctx context.Context, req samples.DeletePasseng
 	var c *conflictError
 	switch {
 	case errors.Is(err, errNotFound):
-		return samples.DeletePassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
+		return &samples.DeletePassenger404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
 	case errors.As(err, &c):
-		return samples.DeletePassenger409JSONResponse{Body: conflict(c)}, nil
+		return &samples.DeletePassenger409JSONResponse{Body: conflict(c)}, nil
 	case err != nil:
 		return nil, err
 	}
-	return samples.DeletePassenger204Response{}, nil
+	return &samples.DeletePassenger204Response{}, nil
 }

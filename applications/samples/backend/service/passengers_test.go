@@ -23,7 +23,7 @@ func (e env) createPassenger(t *testing.T, name, email, nationality string) samp
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, ok := res.(samples.CreatePassenger201JSONResponse)
+	created, ok := res.(*samples.CreatePassenger201JSONResponse)
 	if !ok {
 		t.Fatalf("create %s: %#v", email, res)
 	}
@@ -44,7 +44,7 @@ func TestPassengerLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, ok := res.(samples.CreatePassenger201JSONResponse)
+	created, ok := res.(*samples.CreatePassenger201JSONResponse)
 	if !ok {
 		t.Fatalf("create: %#v", res)
 	}
@@ -61,7 +61,7 @@ func TestPassengerLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g, ok := got.(samples.GetPassenger200JSONResponse); !ok || !samePassenger(g.Body, ada) {
+	if g, ok := got.(*samples.GetPassenger200JSONResponse); !ok || !samePassenger(g.Body, ada) {
 		t.Fatalf("get %#v, want %+v", got, ada)
 	}
 
@@ -85,7 +85,7 @@ func TestPassengerLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		up, ok := res.(samples.UpdatePassenger200JSONResponse)
+		up, ok := res.(*samples.UpdatePassenger200JSONResponse)
 		if !ok {
 			t.Fatalf("patch %s: %#v", step.name, res)
 		}
@@ -101,10 +101,10 @@ func TestPassengerLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := del.(samples.DeletePassenger204Response); !ok {
+	if _, ok := del.(*samples.DeletePassenger204Response); !ok {
 		t.Fatalf("delete: %#v", del)
 	}
-	if got, _ := e.api.GetPassenger(ctx, samples.GetPassengerRequest{PassengerID: ada.ID}); !is[samples.GetPassenger404JSONResponse](got) {
+	if got, _ := e.api.GetPassenger(ctx, samples.GetPassengerRequest{PassengerID: ada.ID}); !is[*samples.GetPassenger404JSONResponse](got) {
 		t.Fatalf("get after delete: %#v", got)
 	}
 }
@@ -195,7 +195,7 @@ func TestEmailConflictProblem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, ok := res.(samples.CreatePassenger409JSONResponse)
+	c, ok := res.(*samples.CreatePassenger409JSONResponse)
 	if !ok {
 		t.Fatalf("%#v, want a 409", res)
 	}

@@ -27,13 +27,13 @@ func New(pool *pgxpool.Pool) *Service { return &Service{store: store{pool}} }
 
 // Ping answers pong.
 func (s *Service) Ping(ctx context.Context, req samples.PingRequest) (samples.PingResponse, error) {
-	return samples.Ping200JSONResponse{Body: "pong"}, nil
+	return &samples.Ping200JSONResponse{Body: "pong"}, nil
 }
 
 // Sum answers a + b. The spec bounds both by 2^52, so the sum cannot
 // overflow, and the server has answered 400 for anything else.
 func (s *Service) Sum(ctx context.Context, req samples.SumRequest) (samples.SumResponse, error) {
-	return samples.Sum200JSONResponse{Body: req.A + req.B}, nil
+	return &samples.Sum200JSONResponse{Body: req.A + req.B}, nil
 }
 
 // CreateItem stores a new item. The generated server has already checked the
@@ -43,19 +43,19 @@ func (s *Service) CreateItem(ctx context.Context, req samples.CreateItemRequest)
 	if err != nil {
 		return nil, err
 	}
-	return samples.CreateItem201JSONResponse{Body: item}, nil
+	return &samples.CreateItem201JSONResponse{Body: item}, nil
 }
 
 // GetItem returns one item, or 404.
 func (s *Service) GetItem(ctx context.Context, req samples.GetItemRequest) (samples.GetItemResponse, error) {
 	item, err := s.store.item(ctx, req.ID)
 	if errors.Is(err, errNotFound) {
-		return samples.GetItem404Response{}, nil
+		return &samples.GetItem404Response{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return samples.GetItem200JSONResponse{Body: item}, nil
+	return &samples.GetItem200JSONResponse{Body: item}, nil
 }
 
 // ListItems returns a page of items; the spec's defaults fill limit and offset.
@@ -64,5 +64,5 @@ func (s *Service) ListItems(ctx context.Context, req samples.ListItemsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	return samples.ListItems200JSONResponse{Body: page}, nil
+	return &samples.ListItems200JSONResponse{Body: page}, nil
 }

@@ -149,7 +149,7 @@ func TestPing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, ok := res.(samples.Ping200JSONResponse); !ok || got.Body != "pong" {
+	if got, ok := res.(*samples.Ping200JSONResponse); !ok || got.Body != "pong" {
 		t.Fatalf("ping answered %#v", res)
 	}
 }

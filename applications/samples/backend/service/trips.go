@@ -18,13 +18,13 @@ func (s *Service) CreateTrip(ctx context.Context, req samples.CreateTripRequest)
 	var c *conflictError
 	switch {
 	case errors.Is(err, errNotFound):
-		return samples.CreateTrip404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
+		return &samples.CreateTrip404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
 	case errors.As(err, &c):
-		return samples.CreateTrip409JSONResponse{Body: conflict(c)}, nil
+		return &samples.CreateTrip409JSONResponse{Body: conflict(c)}, nil
 	case err != nil:
 		return nil, err
 	}
-	return samples.CreateTrip201JSONResponse{Body: t}, nil
+	return &samples.CreateTrip201JSONResponse{Body: t}, nil
 }
 
 // ListTrips returns a page of a passenger's trips, or 404 when there is no
@@ -33,11 +33,11 @@ func (s *Service) ListTrips(ctx context.Context, req samples.ListTripsRequest) (
 	page, err := s.store.trips(ctx, req)
 	switch {
 	case errors.Is(err, errNotFound):
-		return samples.ListTrips404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
+		return &samples.ListTrips404JSONResponse{Body: noPassenger(req.PassengerID)}, nil
 	case err != nil:
 		return nil, err
 	}
-	return samples.ListTrips200JSONResponse{Body: page}, nil
+	return &samples.ListTrips200JSONResponse{Body: page}, nil
 }
 
 // DeleteTrip cancels a trip: 404 unless it is the passenger's.
@@ -46,9 +46,9 @@ func (s *Service) DeleteTrip(ctx context.Context, req samples.DeleteTripRequest)
 	switch {
 	case errors.Is(err, errNotFound):
 		detail := fmt.Sprintf("passenger %d has no trip %d", req.PassengerID, req.TripID)
-		return samples.DeleteTrip404JSONResponse{Body: problem(http.StatusNotFound, detail)}, nil
+		return &samples.DeleteTrip404JSONResponse{Body: problem(http.StatusNotFound, detail)}, nil
 	case err != nil:
 		return nil, err
 	}
-	return samples.DeleteTrip204Response{}, nil
+	return &samples.DeleteTrip204Response{}, nil
 }

@@ -29,7 +29,7 @@ func TestTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, ok := res.(samples.CreateTrip201JSONResponse)
+		c, ok := res.(*samples.CreateTrip201JSONResponse)
 		if !ok {
 			t.Fatalf("book %s: %#v", flight, res)
 		}
@@ -55,7 +55,7 @@ func TestTrips(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			page, ok := res.(samples.ListTrips200JSONResponse)
+			page, ok := res.(*samples.ListTrips200JSONResponse)
 			if !ok {
 				t.Fatalf("%#v", res)
 			}
@@ -71,7 +71,7 @@ func TestTrips(t *testing.T) {
 	}
 	for _, tr := range trips {
 		res, err := e.api.DeleteTrip(ctx, samples.DeleteTripRequest{PassengerID: ada.ID, TripID: tr.ID})
-		if err != nil || !is[samples.DeleteTrip204Response](res) {
+		if err != nil || !is[*samples.DeleteTrip204Response](res) {
 			t.Fatalf("cancel trip %d: %#v %v", tr.ID, res, err)
 		}
 	}

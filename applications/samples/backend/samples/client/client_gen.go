@@ -103,13 +103,13 @@ func (c *Client) CreateItem(ctx context.Context, req samples.CreateItemRequest) 
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 201:
-		v := samples.CreateItem201JSONResponse{Header: res.Header}
+		v := &samples.CreateItem201JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 201 answer of CreateItem: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.CreateItem400Response{Header: res.Header}
+		v := &samples.CreateItem400Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("CreateItem", res)
@@ -141,19 +141,19 @@ func (c *Client) CreatePassenger(ctx context.Context, req samples.CreatePassenge
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 201:
-		v := samples.CreatePassenger201JSONResponse{Header: res.Header}
+		v := &samples.CreatePassenger201JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 201 answer of CreatePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.CreatePassenger400JSONResponse{Header: res.Header}
+		v := &samples.CreatePassenger400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of CreatePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 409:
-		v := samples.CreatePassenger409JSONResponse{Header: res.Header}
+		v := &samples.CreatePassenger409JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 409 answer of CreatePassenger: %w", err)
 		}
@@ -188,25 +188,25 @@ func (c *Client) CreateTrip(ctx context.Context, req samples.CreateTripRequest) 
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 201:
-		v := samples.CreateTrip201JSONResponse{Header: res.Header}
+		v := &samples.CreateTrip201JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 201 answer of CreateTrip: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.CreateTrip400JSONResponse{Header: res.Header}
+		v := &samples.CreateTrip400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of CreateTrip: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.CreateTrip404JSONResponse{Header: res.Header}
+		v := &samples.CreateTrip404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of CreateTrip: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 409:
-		v := samples.CreateTrip409JSONResponse{Header: res.Header}
+		v := &samples.CreateTrip409JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 409 answer of CreateTrip: %w", err)
 		}
@@ -231,22 +231,22 @@ func (c *Client) DeletePassenger(ctx context.Context, req samples.DeletePassenge
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := samples.DeletePassenger204Response{Header: res.Header}
+		v := &samples.DeletePassenger204Response{Header: res.Header}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.DeletePassenger400JSONResponse{Header: res.Header}
+		v := &samples.DeletePassenger400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of DeletePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.DeletePassenger404JSONResponse{Header: res.Header}
+		v := &samples.DeletePassenger404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of DeletePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 409:
-		v := samples.DeletePassenger409JSONResponse{Header: res.Header}
+		v := &samples.DeletePassenger409JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 409 answer of DeletePassenger: %w", err)
 		}
@@ -271,16 +271,16 @@ func (c *Client) DeleteTrip(ctx context.Context, req samples.DeleteTripRequest) 
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := samples.DeleteTrip204Response{Header: res.Header}
+		v := &samples.DeleteTrip204Response{Header: res.Header}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.DeleteTrip400JSONResponse{Header: res.Header}
+		v := &samples.DeleteTrip400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of DeleteTrip: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.DeleteTrip404JSONResponse{Header: res.Header}
+		v := &samples.DeleteTrip404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of DeleteTrip: %w", err)
 		}
@@ -305,13 +305,13 @@ func (c *Client) GetItem(ctx context.Context, req samples.GetItemRequest) (sampl
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.GetItem200JSONResponse{Header: res.Header}
+		v := &samples.GetItem200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of GetItem: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.GetItem404Response{Header: res.Header}
+		v := &samples.GetItem404Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("GetItem", res)
@@ -333,19 +333,19 @@ func (c *Client) GetPassenger(ctx context.Context, req samples.GetPassengerReque
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.GetPassenger200JSONResponse{Header: res.Header}
+		v := &samples.GetPassenger200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of GetPassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.GetPassenger400JSONResponse{Header: res.Header}
+		v := &samples.GetPassenger400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of GetPassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.GetPassenger404JSONResponse{Header: res.Header}
+		v := &samples.GetPassenger404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of GetPassenger: %w", err)
 		}
@@ -380,7 +380,7 @@ func (c *Client) ListItems(ctx context.Context, req samples.ListItemsRequest) (s
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.ListItems200JSONResponse{Header: res.Header}
+		v := &samples.ListItems200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of ListItems: %w", err)
 		}
@@ -421,13 +421,13 @@ func (c *Client) ListPassengers(ctx context.Context, req samples.ListPassengersR
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.ListPassengers200JSONResponse{Header: res.Header}
+		v := &samples.ListPassengers200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of ListPassengers: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.ListPassengers400JSONResponse{Header: res.Header}
+		v := &samples.ListPassengers400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of ListPassengers: %w", err)
 		}
@@ -462,19 +462,19 @@ func (c *Client) ListTrips(ctx context.Context, req samples.ListTripsRequest) (s
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.ListTrips200JSONResponse{Header: res.Header}
+		v := &samples.ListTrips200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of ListTrips: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.ListTrips400JSONResponse{Header: res.Header}
+		v := &samples.ListTrips400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of ListTrips: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.ListTrips404JSONResponse{Header: res.Header}
+		v := &samples.ListTrips404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of ListTrips: %w", err)
 		}
@@ -499,7 +499,7 @@ func (c *Client) Ping(ctx context.Context, req samples.PingRequest) (samples.Pin
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.Ping200JSONResponse{Header: res.Header}
+		v := &samples.Ping200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of Ping: %w", err)
 		}
@@ -530,13 +530,13 @@ func (c *Client) Sum(ctx context.Context, req samples.SumRequest) (samples.SumRe
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.Sum200JSONResponse{Header: res.Header}
+		v := &samples.Sum200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of Sum: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.Sum400JSONResponse{Header: res.Header}
+		v := &samples.Sum400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of Sum: %w", err)
 		}
@@ -571,25 +571,25 @@ func (c *Client) UpdatePassenger(ctx context.Context, req samples.UpdatePassenge
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := samples.UpdatePassenger200JSONResponse{Header: res.Header}
+		v := &samples.UpdatePassenger200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of UpdatePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := samples.UpdatePassenger400JSONResponse{Header: res.Header}
+		v := &samples.UpdatePassenger400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of UpdatePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := samples.UpdatePassenger404JSONResponse{Header: res.Header}
+		v := &samples.UpdatePassenger404JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 404 answer of UpdatePassenger: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 409:
-		v := samples.UpdatePassenger409JSONResponse{Header: res.Header}
+		v := &samples.UpdatePassenger409JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 409 answer of UpdatePassenger: %w", err)
 		}

@@ -20,12 +20,13 @@ type AddDocumentRequest struct {
 	Parts []httpapi.Part
 }
 
-// AddDocumentResponse is one of the AddDocument{Status}Response types.
+// AddDocumentResponse is a pointer to one of the AddDocument{Status}Response
+// types, or a RawResponse.
 type AddDocumentResponse interface {
 	answerAddDocument() httpapi.Response
 }
 
-func (f RawResponse) answerAddDocument() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerAddDocument() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // AddDocument200TextResponse answers 200 with text/plain: What the server read from the form.
 type AddDocument200TextResponse struct {
@@ -33,7 +34,7 @@ type AddDocument200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v AddDocument200TextResponse) answerAddDocument() httpapi.Response {
+func (v *AddDocument200TextResponse) answerAddDocument() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "text/plain", Header: v.Header, Body: []byte(v.Body)}
 }
 
@@ -131,12 +132,13 @@ type AddNoteRequest struct {
 	Body  string // text/plain, required
 }
 
-// AddNoteResponse is one of the AddNote{Status}Response types.
+// AddNoteResponse is a pointer to one of the AddNote{Status}Response
+// types, or a RawResponse.
 type AddNoteResponse interface {
 	answerAddNote() httpapi.Response
 }
 
-func (f RawResponse) answerAddNote() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerAddNote() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // AddNote200TextResponse answers 200 with text/plain: The note as stored.
 type AddNote200TextResponse struct {
@@ -144,7 +146,7 @@ type AddNote200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v AddNote200TextResponse) answerAddNote() httpapi.Response {
+func (v *AddNote200TextResponse) answerAddNote() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "text/plain", Header: v.Header, Body: []byte(v.Body)}
 }
 
@@ -190,12 +192,13 @@ type CreatePetRequest struct {
 	Body NewPet // application/json, required
 }
 
-// CreatePetResponse is one of the CreatePet{Status}Response types.
+// CreatePetResponse is a pointer to one of the CreatePet{Status}Response
+// types, or a RawResponse.
 type CreatePetResponse interface {
 	answerCreatePet() httpapi.Response
 }
 
-func (f RawResponse) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreatePet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreatePet201JSONResponse answers 201 with application/json: The created pet.
 type CreatePet201JSONResponse struct {
@@ -203,7 +206,7 @@ type CreatePet201JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
+func (v *CreatePet201JSONResponse) answerCreatePet() httpapi.Response {
 	return httpapi.Response{Status: 201, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -213,7 +216,7 @@ type CreatePet400JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreatePet400JSONResponse) answerCreatePet() httpapi.Response {
+func (v *CreatePet400JSONResponse) answerCreatePet() httpapi.Response {
 	return httpapi.Response{Status: 400, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -244,19 +247,20 @@ type DeletePetRequest struct {
 	Session *string // cookie "session"
 }
 
-// DeletePetResponse is one of the DeletePet{Status}Response types.
+// DeletePetResponse is a pointer to one of the DeletePet{Status}Response
+// types, or a RawResponse.
 type DeletePetResponse interface {
 	answerDeletePet() httpapi.Response
 }
 
-func (f RawResponse) answerDeletePet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerDeletePet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // DeletePet204Response answers 204: Deleted.
 type DeletePet204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DeletePet204Response) answerDeletePet() httpapi.Response {
+func (v *DeletePet204Response) answerDeletePet() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
@@ -301,12 +305,13 @@ type DownloadPhotoRequest struct {
 	Ext   DownloadPhotoExt // path "ext", required
 }
 
-// DownloadPhotoResponse is one of the DownloadPhoto{Status}Response types.
+// DownloadPhotoResponse is a pointer to one of the DownloadPhoto{Status}Response
+// types, or a RawResponse.
 type DownloadPhotoResponse interface {
 	answerDownloadPhoto() httpapi.Response
 }
 
-func (f RawResponse) answerDownloadPhoto() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerDownloadPhoto() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // DownloadPhoto200BinaryResponse answers 200 with application/octet-stream: The photo, streamed.
 type DownloadPhoto200BinaryResponse struct {
@@ -314,7 +319,7 @@ type DownloadPhoto200BinaryResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v DownloadPhoto200BinaryResponse) answerDownloadPhoto() httpapi.Response {
+func (v *DownloadPhoto200BinaryResponse) answerDownloadPhoto() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/octet-stream", Header: v.Header, Stream: v.Body}
 }
 
@@ -388,12 +393,13 @@ type GetPetRequest struct {
 	PetID int64 // path "petId", required
 }
 
-// GetPetResponse is one of the GetPet{Status}Response types.
+// GetPetResponse is a pointer to one of the GetPet{Status}Response
+// types, or a RawResponse.
 type GetPetResponse interface {
 	answerGetPet() httpapi.Response
 }
 
-func (f RawResponse) answerGetPet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetPet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetPet200JSONResponse answers 200 with application/json: The pet.
 type GetPet200JSONResponse struct {
@@ -401,7 +407,7 @@ type GetPet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPet200JSONResponse) answerGetPet() httpapi.Response {
+func (v *GetPet200JSONResponse) answerGetPet() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -410,7 +416,7 @@ type GetPet404Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPet404Response) answerGetPet() httpapi.Response {
+func (v *GetPet404Response) answerGetPet() httpapi.Response {
 	return httpapi.Response{Status: 404, Header: v.Header}
 }
 
@@ -459,12 +465,13 @@ func NewListPetsRequest() ListPetsRequest {
 	return ListPetsRequest{Limit: 20}
 }
 
-// ListPetsResponse is one of the ListPets{Status}Response types.
+// ListPetsResponse is a pointer to one of the ListPets{Status}Response
+// types, or a RawResponse.
 type ListPetsResponse interface {
 	answerListPets() httpapi.Response
 }
 
-func (f RawResponse) answerListPets() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerListPets() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // ListPets200JSONResponse answers 200 with application/json: A page of pets.
 type ListPets200JSONResponse struct {
@@ -472,7 +479,7 @@ type ListPets200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v ListPets200JSONResponse) answerListPets() httpapi.Response {
+func (v *ListPets200JSONResponse) answerListPets() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -483,7 +490,7 @@ type ListPetsDefaultJSONResponse struct {
 	Header     http.Header // extra headers, may be nil
 }
 
-func (v ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
+func (v *ListPetsDefaultJSONResponse) answerListPets() httpapi.Response {
 	return httpapi.Response{Status: httpapi.StatusOr(v.StatusCode, 500), ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -546,12 +553,13 @@ type PatchPetRequest struct {
 	Body  PetPatch // application/json, required
 }
 
-// PatchPetResponse is one of the PatchPet{Status}Response types.
+// PatchPetResponse is a pointer to one of the PatchPet{Status}Response
+// types, or a RawResponse.
 type PatchPetResponse interface {
 	answerPatchPet() httpapi.Response
 }
 
-func (f RawResponse) answerPatchPet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerPatchPet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // PatchPet200JSONResponse answers 200 with application/json: The pet as changed.
 type PatchPet200JSONResponse struct {
@@ -559,7 +567,7 @@ type PatchPet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v PatchPet200JSONResponse) answerPatchPet() httpapi.Response {
+func (v *PatchPet200JSONResponse) answerPatchPet() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -610,12 +618,13 @@ type PetEventsRequest struct {
 	PetID int64 // path "petId", required
 }
 
-// PetEventsResponse is one of the PetEvents{Status}Response types.
+// PetEventsResponse is a pointer to one of the PetEvents{Status}Response
+// types, or a RawResponse.
 type PetEventsResponse interface {
 	answerPetEvents() httpapi.Response
 }
 
-func (f RawResponse) answerPetEvents() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerPetEvents() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // PetEvents200TextResponse answers 200 with text/event-stream: An event stream.
 type PetEvents200TextResponse struct {
@@ -623,7 +632,7 @@ type PetEvents200TextResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v PetEvents200TextResponse) answerPetEvents() httpapi.Response {
+func (v *PetEvents200TextResponse) answerPetEvents() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "text/event-stream", Header: v.Header, Body: []byte(v.Body)}
 }
 
@@ -662,12 +671,13 @@ type UpdatePetRequest struct {
 	Body    NewPet // application/json, required
 }
 
-// UpdatePetResponse is one of the UpdatePet{Status}Response types.
+// UpdatePetResponse is a pointer to one of the UpdatePet{Status}Response
+// types, or a RawResponse.
 type UpdatePetResponse interface {
 	answerUpdatePet() httpapi.Response
 }
 
-func (f RawResponse) answerUpdatePet() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerUpdatePet() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // UpdatePet200JSONResponse answers 200 with application/json: The updated pet.
 type UpdatePet200JSONResponse struct {
@@ -675,7 +685,7 @@ type UpdatePet200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePet200JSONResponse) answerUpdatePet() httpapi.Response {
+func (v *UpdatePet200JSONResponse) answerUpdatePet() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -684,7 +694,7 @@ type UpdatePet412Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UpdatePet412Response) answerUpdatePet() httpapi.Response {
+func (v *UpdatePet412Response) answerUpdatePet() httpapi.Response {
 	return httpapi.Response{Status: 412, Header: v.Header}
 }
 
@@ -744,19 +754,20 @@ type UploadPhotoRequest struct {
 	Body  io.Reader        // application/octet-stream
 }
 
-// UploadPhotoResponse is one of the UploadPhoto{Status}Response types.
+// UploadPhotoResponse is a pointer to one of the UploadPhoto{Status}Response
+// types, or a RawResponse.
 type UploadPhotoResponse interface {
 	answerUploadPhoto() httpapi.Response
 }
 
-func (f RawResponse) answerUploadPhoto() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerUploadPhoto() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // UploadPhoto204Response answers 204: Stored.
 type UploadPhoto204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v UploadPhoto204Response) answerUploadPhoto() httpapi.Response {
+func (v *UploadPhoto204Response) answerUploadPhoto() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 

@@ -3,7 +3,7 @@
 // Package shapes is the generated transport of the shapes API (Shapes 1):
 // models, request decoding and validation, routing and response encoding.
 // Implement API (embed UnimplementedShapes to stay compatible as the
-// spec grows) and serve NewHandler(yourAPI, Options{}). What does not
+// spec grows) and serve NewHandler(&yourAPI{}, Options{}). What does not
 // depend on the spec is in github.com/harness-sh/harness/runtime/httpapi.
 package shapes
 
@@ -15,10 +15,10 @@ import (
 )
 
 // API is the shapes service: one method per operation of the spec. A
-// method receives a decoded, validated request and returns one of the
-// operation's response types, or an error (ErrNotImplemented answers 501, a
-// *StatusError or an *httpapi.Problem its status, anything else 500). A panic
-// answers 500 and is logged; the server goes on serving.
+// method receives a decoded, validated request and returns a pointer to one
+// of the operation's response types, or an error (ErrNotImplemented answers
+// 501, a *StatusError or an *httpapi.Problem its status, anything else 500).
+// A panic answers 500 and is logged; the server goes on serving.
 type API interface {
 	// CreateOrder serves POST /orders
 	CreateOrder(ctx context.Context, req CreateOrderRequest) (CreateOrderResponse, error)
@@ -28,20 +28,22 @@ type API interface {
 
 // UnimplementedShapes answers every operation with 501 Not Implemented.
 // Embed it in your implementation so that a new operation in the spec does
-// not break your build.
+// not break your build, and serve a pointer to your implementation: the
+// methods have pointer receivers, as the response types do, so that the
+// compiler need not generate a copy of each for values.
 type UnimplementedShapes struct{}
 
 // CreateOrder answers 501.
-func (UnimplementedShapes) CreateOrder(context.Context, CreateOrderRequest) (CreateOrderResponse, error) {
+func (*UnimplementedShapes) CreateOrder(context.Context, CreateOrderRequest) (CreateOrderResponse, error) {
 	return nil, ErrNotImplemented
 }
 
 // PutMatrix answers 501.
-func (UnimplementedShapes) PutMatrix(context.Context, PutMatrixRequest) (PutMatrixResponse, error) {
+func (*UnimplementedShapes) PutMatrix(context.Context, PutMatrixRequest) (PutMatrixResponse, error) {
 	return nil, ErrNotImplemented
 }
 
-var _ API = UnimplementedShapes{}
+var _ API = (*UnimplementedShapes)(nil)
 
 // RawResponse answers any operation by writing the answer itself, with the
 // http.ResponseWriter: server-sent events, downloads, redirects, anything
@@ -51,7 +53,14 @@ var _ API = UnimplementedShapes{}
 //	return RawResponse(func(w http.ResponseWriter, r *http.Request) {
 //		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 //	}), nil
-type RawResponse func(w http.ResponseWriter, r *http.Request)
+func RawResponse(write func(w http.ResponseWriter, r *http.Request)) *Raw {
+	return &Raw{write: write}
+}
+
+// Raw is a response the operation writes itself: see RawResponse.
+type Raw struct {
+	write func(http.ResponseWriter, *http.Request)
+}
 
 // The runtime's types a service names, the same in every service.
 type (

@@ -17,12 +17,13 @@ type CreateOrderRequest struct {
 	Body   CreateOrderBody    // application/json, required
 }
 
-// CreateOrderResponse is one of the CreateOrder{Status}Response types.
+// CreateOrderResponse is a pointer to one of the CreateOrder{Status}Response
+// types, or a RawResponse.
 type CreateOrderResponse interface {
 	answerCreateOrder() httpapi.Response
 }
 
-func (f RawResponse) answerCreateOrder() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerCreateOrder() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // CreateOrder200JSONResponse answers 200 with application/json: The order, and counts by anything.
 type CreateOrder200JSONResponse struct {
@@ -30,9 +31,9 @@ type CreateOrder200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v CreateOrder200JSONResponse) answerCreateOrder() httpapi.Response {
-	if v.Body == nil {
-		v.Body = map[string][]CreateOrder200BodyValueItem{} // [] or {}, not null
+func (v *CreateOrder200JSONResponse) answerCreateOrder() httpapi.Response {
+	if v.Body == nil { // sent as [] or {}, not null
+		return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &map[string][]CreateOrder200BodyValueItem{}}
 	}
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
@@ -261,19 +262,20 @@ type PutMatrixRequest struct {
 	Body [][]PutMatrixBodyItemItem // application/json
 }
 
-// PutMatrixResponse is one of the PutMatrix{Status}Response types.
+// PutMatrixResponse is a pointer to one of the PutMatrix{Status}Response
+// types, or a RawResponse.
 type PutMatrixResponse interface {
 	answerPutMatrix() httpapi.Response
 }
 
-func (f RawResponse) answerPutMatrix() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerPutMatrix() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // PutMatrix204Response answers 204: Stored.
 type PutMatrix204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v PutMatrix204Response) answerPutMatrix() httpapi.Response {
+func (v *PutMatrix204Response) answerPutMatrix() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 

@@ -15,19 +15,20 @@ type GetOddRequest struct {
 	X2x   int64  // path "2x", required
 }
 
-// GetOddResponse is one of the GetOdd{Status}Response types.
+// GetOddResponse is a pointer to one of the GetOdd{Status}Response
+// types, or a RawResponse.
 type GetOddResponse interface {
 	answerGetOdd() httpapi.Response
 }
 
-func (f RawResponse) answerGetOdd() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetOdd() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetOdd204Response answers 204: Odd names.
 type GetOdd204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetOdd204Response) answerGetOdd() httpapi.Response {
+func (v *GetOdd204Response) answerGetOdd() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
@@ -64,19 +65,20 @@ type GetPairRequest struct {
 	ID string // path "id", required
 }
 
-// GetPairResponse is one of the GetPair{Status}Response types.
+// GetPairResponse is a pointer to one of the GetPair{Status}Response
+// types, or a RawResponse.
 type GetPairResponse interface {
 	answerGetPair() httpapi.Response
 }
 
-func (f RawResponse) answerGetPair() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetPair() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetPair204Response answers 204: A pair.
 type GetPair204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetPair204Response) answerGetPair() httpapi.Response {
+func (v *GetPair204Response) answerGetPair() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 
@@ -107,12 +109,13 @@ type GetThingRequest struct {
 	ID string // path "id", required
 }
 
-// GetThingResponse is one of the GetThing{Status}Response types.
+// GetThingResponse is a pointer to one of the GetThing{Status}Response
+// types, or a RawResponse.
 type GetThingResponse interface {
 	answerGetThing() httpapi.Response
 }
 
-func (f RawResponse) answerGetThing() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetThing() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetThing200JSONResponse answers 200 with application/json: A thing.
 type GetThing200JSONResponse struct {
@@ -120,7 +123,7 @@ type GetThing200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetThing200JSONResponse) answerGetThing() httpapi.Response {
+func (v *GetThing200JSONResponse) answerGetThing() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 
@@ -165,19 +168,20 @@ type GetThingByNameRequest struct {
 	Name string // path "name", required
 }
 
-// GetThingByNameResponse is one of the GetThingByName{Status}Response types.
+// GetThingByNameResponse is a pointer to one of the GetThingByName{Status}Response
+// types, or a RawResponse.
 type GetThingByNameResponse interface {
 	answerGetThingByName() httpapi.Response
 }
 
-func (f RawResponse) answerGetThingByName() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetThingByName() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetThingByName204Response answers 204: Never reached.
 type GetThingByName204Response struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetThingByName204Response) answerGetThingByName() httpapi.Response {
+func (v *GetThingByName204Response) answerGetThingByName() httpapi.Response {
 	return httpapi.Response{Status: 204, Header: v.Header}
 }
 

@@ -13,12 +13,13 @@ type GetListsRequest struct {
 	IDs *string // query "ids"
 }
 
-// GetListsResponse is one of the GetLists{Status}Response types.
+// GetListsResponse is a pointer to one of the GetLists{Status}Response
+// types, or a RawResponse.
 type GetListsResponse interface {
 	answerGetLists() httpapi.Response
 }
 
-func (f RawResponse) answerGetLists() httpapi.Response { return httpapi.Response{Raw: f} }
+func (f *Raw) answerGetLists() httpapi.Response { return httpapi.Response{Raw: f.write} }
 
 // GetLists200JSONResponse answers 200 with application/json: Lists of anything.
 type GetLists200JSONResponse struct {
@@ -26,7 +27,7 @@ type GetLists200JSONResponse struct {
 	Header http.Header // extra headers, may be nil
 }
 
-func (v GetLists200JSONResponse) answerGetLists() httpapi.Response {
+func (v *GetLists200JSONResponse) answerGetLists() httpapi.Response {
 	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
 }
 

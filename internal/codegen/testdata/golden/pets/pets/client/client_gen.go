@@ -109,7 +109,7 @@ func (c *Client) AddDocument(ctx context.Context, req pets.AddDocumentRequest) (
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.AddDocument200TextResponse{Header: res.Header}
+		v := &pets.AddDocument200TextResponse{Header: res.Header}
 		b, err := io.ReadAll(res.Body)
 		if err != nil {
 			return nil, err
@@ -142,7 +142,7 @@ func (c *Client) AddNote(ctx context.Context, req pets.AddNoteRequest) (pets.Add
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.AddNote200TextResponse{Header: res.Header}
+		v := &pets.AddNote200TextResponse{Header: res.Header}
 		b, err := io.ReadAll(res.Body)
 		if err != nil {
 			return nil, err
@@ -181,13 +181,13 @@ func (c *Client) CreatePet(ctx context.Context, req pets.CreatePetRequest) (pets
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 201:
-		v := pets.CreatePet201JSONResponse{Header: res.Header}
+		v := &pets.CreatePet201JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 201 answer of CreatePet: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 400:
-		v := pets.CreatePet400JSONResponse{Header: res.Header}
+		v := &pets.CreatePet400JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 400 answer of CreatePet: %w", err)
 		}
@@ -215,7 +215,7 @@ func (c *Client) DeletePet(ctx context.Context, req pets.DeletePetRequest) (pets
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := pets.DeletePet204Response{Header: res.Header}
+		v := &pets.DeletePet204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("DeletePet", res)
@@ -244,7 +244,7 @@ func (c *Client) DownloadPhoto(ctx context.Context, req pets.DownloadPhotoReques
 	}()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.DownloadPhoto200BinaryResponse{Header: res.Header}
+		v := &pets.DownloadPhoto200BinaryResponse{Header: res.Header}
 		v.Body, streamed = res.Body, true // the caller closes it
 		return v, nil
 	default:
@@ -269,13 +269,13 @@ func (c *Client) GetPet(ctx context.Context, req pets.GetPetRequest) (pets.GetPe
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.GetPet200JSONResponse{Header: res.Header}
+		v := &pets.GetPet200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of GetPet: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 404:
-		v := pets.GetPet404Response{Header: res.Header}
+		v := &pets.GetPet404Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("GetPet", res)
@@ -315,13 +315,13 @@ func (c *Client) ListPets(ctx context.Context, req pets.ListPetsRequest) (pets.L
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.ListPets200JSONResponse{Header: res.Header}
+		v := &pets.ListPets200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of ListPets: %w", err)
 		}
 		return v, nil
 	default:
-		v := pets.ListPetsDefaultJSONResponse{StatusCode: res.StatusCode, Header: res.Header}
+		v := &pets.ListPetsDefaultJSONResponse{StatusCode: res.StatusCode, Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the default answer of ListPets: %w", err)
 		}
@@ -354,7 +354,7 @@ func (c *Client) PatchPet(ctx context.Context, req pets.PatchPetRequest) (pets.P
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.PatchPet200JSONResponse{Header: res.Header}
+		v := &pets.PatchPet200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of PatchPet: %w", err)
 		}
@@ -381,7 +381,7 @@ func (c *Client) PetEvents(ctx context.Context, req pets.PetEventsRequest) (pets
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.PetEvents200TextResponse{Header: res.Header}
+		v := &pets.PetEvents200TextResponse{Header: res.Header}
 		b, err := io.ReadAll(res.Body)
 		if err != nil {
 			return nil, err
@@ -421,13 +421,13 @@ func (c *Client) UpdatePet(ctx context.Context, req pets.UpdatePetRequest) (pets
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := pets.UpdatePet200JSONResponse{Header: res.Header}
+		v := &pets.UpdatePet200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of UpdatePet: %w", err)
 		}
 		return v, nil
 	case res.StatusCode == 412:
-		v := pets.UpdatePet412Response{Header: res.Header}
+		v := &pets.UpdatePet412Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("UpdatePet", res)
@@ -457,7 +457,7 @@ func (c *Client) UploadPhoto(ctx context.Context, req pets.UploadPhotoRequest) (
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := pets.UploadPhoto204Response{Header: res.Header}
+		v := &pets.UploadPhoto204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("UploadPhoto", res)

@@ -112,7 +112,7 @@ func (c *Client) CreateOrder(ctx context.Context, req shapes.CreateOrderRequest)
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := shapes.CreateOrder200JSONResponse{Header: res.Header}
+		v := &shapes.CreateOrder200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of CreateOrder: %w", err)
 		}
@@ -147,7 +147,7 @@ func (c *Client) PutMatrix(ctx context.Context, req shapes.PutMatrixRequest) (sh
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := shapes.PutMatrix204Response{Header: res.Header}
+		v := &shapes.PutMatrix204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("PutMatrix", res)

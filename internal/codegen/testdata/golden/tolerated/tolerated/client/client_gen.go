@@ -92,7 +92,7 @@ func (c *Client) GetOdd(ctx context.Context, req tolerated.GetOddRequest) (toler
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := tolerated.GetOdd204Response{Header: res.Header}
+		v := &tolerated.GetOdd204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("GetOdd", res)
@@ -114,7 +114,7 @@ func (c *Client) GetPair(ctx context.Context, req tolerated.GetPairRequest) (tol
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := tolerated.GetPair204Response{Header: res.Header}
+		v := &tolerated.GetPair204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("GetPair", res)
@@ -136,7 +136,7 @@ func (c *Client) GetThing(ctx context.Context, req tolerated.GetThingRequest) (t
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := tolerated.GetThing200JSONResponse{Header: res.Header}
+		v := &tolerated.GetThing200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of GetThing: %w", err)
 		}
@@ -163,7 +163,7 @@ func (c *Client) GetThingByName(ctx context.Context, req tolerated.GetThingByNam
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 204:
-		v := tolerated.GetThingByName204Response{Header: res.Header}
+		v := &tolerated.GetThingByName204Response{Header: res.Header}
 		return v, nil
 	default:
 		return nil, httpapi.Unexpected("GetThingByName", res)

@@ -99,7 +99,7 @@ func (c *Client) GetLists(ctx context.Context, req tolerated30.GetListsRequest) 
 	defer res.Body.Close()
 	switch {
 	case res.StatusCode == 200:
-		v := tolerated30.GetLists200JSONResponse{Header: res.Header}
+		v := &tolerated30.GetLists200JSONResponse{Header: res.Header}
 		if err := json.NewDecoder(res.Body).Decode(&v.Body); err != nil {
 			return nil, fmt.Errorf("decode the 200 answer of GetLists: %w", err)
 		}
