@@ -284,10 +284,10 @@ func (u *ProblemKind) UnmarshalJSON(b []byte) error {
 }
 
 // Raw returns the JSON held.
-func (u ProblemKind) Raw() json.RawMessage { return u.raw }
+func (u *ProblemKind) Raw() json.RawMessage { return u.raw }
 
 // AsString decodes the value as string.
-func (u ProblemKind) AsString() (string, error) {
+func (u *ProblemKind) AsString() (string, error) {
 	var v string
 	err := httpapi.Unmarshal(u.raw, &v)
 	return v, err
@@ -303,7 +303,7 @@ func (u *ProblemKind) FromString(v string) error {
 }
 
 // AsInt64 decodes the value as int64.
-func (u ProblemKind) AsInt64() (int64, error) {
+func (u *ProblemKind) AsInt64() (int64, error) {
 	var v int64
 	err := httpapi.Unmarshal(u.raw, &v)
 	return v, err
