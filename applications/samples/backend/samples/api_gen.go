@@ -50,9 +50,8 @@ type API interface {
 
 // UnimplementedSamples answers every operation with 501 Not Implemented.
 // Embed it in your implementation so that a new operation in the spec does
-// not break your build, and serve a pointer to your implementation: the
-// methods have pointer receivers, as the response types do, so that the
-// compiler need not generate a copy of each for values.
+// not break your build, and serve a pointer to your implementation: its
+// methods, like the response types', have pointer receivers.
 type UnimplementedSamples struct{}
 
 // CreateItem answers 501.
