@@ -16,28 +16,13 @@ import (
 // writes the new code and says what fails and what to do. An unchanged
 // regeneration builds nothing and says nothing.
 func TestUserCodeBreaks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds with the go command")
-	}
-	root := t.TempDir()
-	if _, err := (&scaffold.Application{Root: root, Name: "shop", Templates: []string{"go-server"}, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	root := scaffoldShop(t)
 	g := &generate.Generate{Root: root, Servers: true, Clients: true}
 	res, err := g.Run(context.Background())
 	if err != nil || len(res.Broken) > 0 || res.Changed() {
 		t.Fatalf("regenerating a fresh application: %+v %v", res, err)
 	}
-	spec := filepath.Join(root, "applications", "shop", "api", "openapi.yaml")
-	data, err := os.ReadFile(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	renamed := strings.Replace(string(data), "operationId: ping", "operationId: ping2", 1)
-	if renamed == string(data) {
-		t.Fatal("the template's spec has no ping operation; update the test")
-	}
-	os.WriteFile(spec, []byte(renamed), 0o644)
+	editShop(t, root, "api/openapi.yaml", "operationId: ping\n", "operationId: ping2\n")
 	res, err = g.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -52,30 +37,10 @@ func TestUserCodeBreaks(t *testing.T) {
 // returned as values gets, on regeneration, the one-line fix rather than
 // the advice to scaffold a new service.
 func TestUserCodeBreaksValueResponses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds with the go command")
-	}
-	root := t.TempDir()
-	if _, err := (&scaffold.Application{Root: root, Name: "shop", Templates: []string{"go-server"}, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	edit := func(rel, old, new string) {
-		t.Helper()
-		p := filepath.Join(root, "applications", "shop", filepath.FromSlash(rel))
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(data), old) {
-			t.Fatalf("%s has no %q; update the test", rel, old)
-		}
-		if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(data), old, new)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit("backend/service/service.go", "return &shop.", "return shop.")
+	root := scaffoldShop(t)
+	editShop(t, root, "backend/service/service.go", "return &shop.", "return shop.")
 	// Any change of the spec regenerates, and then the user's code is built.
-	edit("api/openapi.yaml", "operationId: ping", "operationId: ping\n      description: answers pong")
+	editShop(t, root, "api/openapi.yaml", "operationId: ping\n", "operationId: ping\n      description: answers pong\n")
 	res, err := (&generate.Generate{Root: root, Servers: true, Clients: true}).Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -83,5 +48,35 @@ func TestUserCodeBreaksValueResponses(t *testing.T) {
 	if len(res.Broken) != 1 || !strings.Contains(res.Broken[0], "has pointer receiver") ||
 		!strings.Contains(res.Broken[0], "return &shop.XResponse{...}") || strings.Contains(res.Broken[0], "run harness-generate again") {
 		t.Errorf("broken: %q", res.Broken)
+	}
+}
+
+// scaffoldShop scaffolds a go-server application, shop, whose code the
+// tests then build with the go command.
+func scaffoldShop(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds with the go command")
+	}
+	root := t.TempDir()
+	if _, err := (&scaffold.Application{Root: root, Name: "shop", Templates: []string{"go-server"}, Generator: generate.Scaffolder{}}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// editShop replaces every old in one of shop's files by new.
+func editShop(t *testing.T, root, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(root, "applications", "shop", filepath.FromSlash(rel))
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s has no %q; update the test", rel, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(data), old, new)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
