@@ -29,7 +29,7 @@ type Model struct {
 	Types               []*Type
 	Ops                 []*Op
 	Schemes             []*Scheme
-	Patterns            []Pattern
+	Patterns            []Var         // the package-level regexps: name and source
 	Rules               []Var         // the package-level httpapi.Rules (Checks.Rule)
 	Groups              []*RouteGroup // operations ServeMux cannot route apart, dispatched by generated code
 	GroupedOps          []*Op         // their operations, by GroupIndex
@@ -38,9 +38,6 @@ type Model struct {
 	// past: the loader's (openapi.Spec.Warnings) and the builder's own.
 	Warnings openapi.Errors
 }
-
-// Pattern is a package-level regular expression.
-type Pattern struct{ Name, Src string }
 
 // Var is a package-level variable: its name and its Go expression.
 type Var struct{ Name, Value string }
@@ -472,13 +469,7 @@ func Build(spec *openapi.Spec, app, importPath string) (*Model, error) {
 	setPointers(m.Types)
 	markDecoded(m.Ops)
 	sort.Slice(m.Types, func(i, j int) bool { return m.Types[i].Name < m.Types[j].Name })
-	for _, name := range slices.Sorted(maps.Keys(b.patterns)) {
-		m.Patterns = append(m.Patterns, Pattern{Name: name, Src: b.patterns[name]})
-	}
-	sort.Slice(m.Patterns, func(i, j int) bool { return m.Patterns[i].Name < m.Patterns[j].Name })
-	for _, name := range slices.Sorted(maps.Keys(b.rules)) {
-		m.Rules = append(m.Rules, Var{Name: name, Value: b.rules[name]})
-	}
+	m.Patterns, m.Rules = sortedVars(b.patterns), sortedVars(b.rules)
 	if len(b.errs) > 0 {
 		return nil, b.errs
 	}
@@ -783,7 +774,6 @@ func (b *builder) checks(r *Ref, s *openapi3.Schema) {
 		if s.Pattern != "" {
 			if _, err := regexp.Compile(s.Pattern); err == nil {
 				c.Pattern = b.pattern(s.Pattern)
-				c.PatternSrc = s.Pattern
 			}
 		}
 		switch s.Format {
@@ -816,6 +806,15 @@ func intern(vars map[string]string, prefix, value string) string {
 	name := prefix + strconv.Itoa(len(vars)+1)
 	vars[name] = value
 	return name
+}
+
+// sortedVars lists vars (name → value) by name.
+func sortedVars(vars map[string]string) []Var {
+	var out []Var
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		out = append(out, Var{Name: name, Value: vars[name]})
+	}
+	return out
 }
 
 // rule names the package-level httpapi.Rule that checks c, if c has any

@@ -51,7 +51,6 @@ type Ref struct {
 type Checks struct {
 	MinLength, MaxLength *uint64
 	Pattern              string // the name of the package-level regexp
-	PatternSrc           string
 	Min, Max             *float64
 	ExclMin, ExclMax     bool
 	MultipleOf           *float64
