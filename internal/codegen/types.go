@@ -263,17 +263,6 @@ func (r *Ref) IsNumber() bool {
 	return r.Kind == KPrim && strings.HasPrefix(r.Prim, "int") || r.Kind == KPrim && strings.HasPrefix(r.Prim, "float")
 }
 
-// IsFloat reports a floating-point model value.
-func (r *Ref) IsFloat() bool { return r.Kind == KPrim && strings.HasPrefix(r.Prim, "float") }
-
-// Lit formats a float bound as a Go constant for the value's type.
-func (r *Ref) Lit(f float64) string {
-	if !r.IsFloat() && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
-
 // LitInt formats a count.
 func LitInt(u *uint64) string { return strconv.FormatUint(*u, 10) }
 
