@@ -32,10 +32,11 @@ type CreateOrder200JSONResponse struct {
 }
 
 func (v *CreateOrder200JSONResponse) answerCreateOrder() httpapi.Response {
-	if v.Body == nil { // sent as [] or {}, not null
-		return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &map[string][]CreateOrder200BodyValueItem{}}
+	body := &v.Body
+	if v.Body == nil {
+		body = &map[string][]CreateOrder200BodyValueItem{} // sent as [] or {}, not null; v is the service's
 	}
-	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: &v.Body}
+	return httpapi.Response{Status: 200, ContentType: "application/json", Header: v.Header, IsJSON: true, JSON: body}
 }
 
 func (h *handler) handleCreateOrder(w http.ResponseWriter, r *http.Request) {
