@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/harness-sh/harness/internal/pgcluster"
+	"github.com/harness-sh/harness/internal/procgroup"
 	"github.com/harness-sh/harness/internal/testenv"
 )
 
@@ -428,13 +429,7 @@ func (s *session) stopBackground() {
 	if bg == nil {
 		return
 	}
-	syscall.Kill(-bg.cmd.Process.Pid, syscall.SIGINT)
-	select {
-	case <-bg.done:
-	case <-time.After(stopTimeout):
-		syscall.Kill(-bg.cmd.Process.Pid, syscall.SIGKILL)
-		<-bg.done
-	}
+	procgroup.Stop(bg.cmd.Process.Pid, bg.done, syscall.SIGINT, stopTimeout)
 	text, _ := bg.out.snapshot()
 	s.t.Logf("%s:%d: the background command's output:\n%s", tutorialFile, bg.line, text)
 }
